@@ -1,0 +1,73 @@
+package io.jstack.host;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The driver: one platform thread that polls a {@link Host} and, when there is nothing to do, waits on the link
+ * until a packet, a task or the next timer deadline. The only place that waits; protocol code never does.
+ */
+public final class HostLoop implements AutoCloseable {
+    private static final long MAX_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    private final Host host;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private HostLoop(Host host, String name) {
+        this.host = host;
+        this.thread = Thread.ofPlatform().name(name).daemon(true).unstarted(this::run);
+    }
+
+    /** Starts polling {@code host} on a new thread named {@code jstack-loop}. */
+    public static HostLoop start(Host host) {
+        HostLoop loop = new HostLoop(host, "jstack-loop");
+        loop.thread.start();
+        return loop;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public Thread thread() {
+        return thread;
+    }
+
+    /** Whether the caller is the loop thread. */
+    public boolean inLoop() {
+        return Thread.currentThread() == thread;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                if (host.poll()) continue;
+                long now = host.clock().nanos();
+                long wait = Math.min(MAX_WAIT_NANOS, host.pollAt() - now);
+                if (wait > 0) host.link().await(wait);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            failure = t;
+        }
+    }
+
+    /** What stopped the loop abnormally, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    /** Stops the loop and waits for the thread to end. Does not close the link. */
+    @Override
+    public void close() {
+        running = false;
+        host.link().wakeup();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

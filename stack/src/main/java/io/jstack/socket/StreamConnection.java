@@ -1,0 +1,38 @@
+package io.jstack.socket;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * A connected byte stream: jstack's TCP connection or the kernel's socket, behind one small interface so that
+ * the HTTP server (and any application) runs unchanged on either. Blocking calls are safe from virtual threads.
+ */
+public interface StreamConnection extends Closeable {
+    /** The stream of bytes from the peer; -1 after the peer's FIN. A read timeout throws SocketTimeoutException. */
+    InputStream input() throws IOException;
+
+    /** The stream of bytes to the peer; flush() pushes buffered bytes out. */
+    OutputStream output() throws IOException;
+
+    /** Sends FIN after the bytes already written (half-close). */
+    void shutdownOutput() throws IOException;
+
+    InetSocketAddress localAddress();
+
+    InetSocketAddress remoteAddress();
+
+    /** A read that waits longer than this throws {@link java.net.SocketTimeoutException}; zero waits forever. */
+    void setReadTimeout(Duration timeout) throws IOException;
+
+    /** Disables Nagle's algorithm (RFC 1122 §4.2.3.4) when true. */
+    void setNoDelay(boolean on) throws IOException;
+
+    /** Resets the connection (RST) instead of closing it gracefully. */
+    default void abort() throws IOException {
+        close();
+    }
+}
