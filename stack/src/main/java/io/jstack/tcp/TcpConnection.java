@@ -49,6 +49,8 @@ public final class TcpConnection {
     // ACK bookkeeping.
     private boolean ackNow;
     private int unackedBytes;
+    /** The largest segment received so far, up to our MSS: what "full-sized" means for delayed ACKs. */
+    private int rcvMssSeen = 536;
     /** Our MSS: what we offer and what we count full-sized received segments by. */
     private final int rcvMss;
 
@@ -265,7 +267,9 @@ public final class TcpConnection {
     }
 
     private int synWindow() {
-        return Math.min(65535, rcv.window()); // RFC 7323 §2.2: the window field of a SYN is not scaled
+        int w = Math.min(65535, rcv.window()); // RFC 7323 §2.2: the window field of a SYN is not scaled
+        rcv.rcvAdv = rcv.rcvNxt + w;
+        return w;
     }
 
     // ---------------------------------------------------------------- user calls
@@ -651,7 +655,8 @@ public final class TcpConnection {
                 // RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK at least every second full-sized segment, and
                 // within the delayed-ACK limit otherwise.
                 unackedBytes += segDataLen;
-                if (unackedBytes >= 2 * rcvMss || config.delayedAck().isZero()) {
+                rcvMssSeen = Math.min(rcvMss, Math.max(rcvMssSeen, segDataLen));
+                if (unackedBytes >= 2 * rcvMssSeen || config.delayedAck().isZero()) {
                     ackNow = true;
                 } else if (delayedAckAt == NEVER) {
                     delayedAckAt = now + config.delayedAck().toNanos();
