@@ -48,6 +48,11 @@ public final class TcpConnection {
 
     // ACK bookkeeping.
     private boolean ackNow;
+    /**
+     * An ACK that must leave as a segment of its own, ahead of any data: the duplicate ACK for out-of-order
+     * data (RFC 5681 §4.2). Piggybacked on data it would not count as a duplicate at the sender (§2).
+     */
+    private boolean pureAckNow;
     private int unackedBytes;
     /** The largest segment received so far, up to our MSS: what "full-sized" means for delayed ACKs. */
     private int rcvMssSeen = 536;
@@ -163,6 +168,21 @@ public final class TcpConnection {
     /** The earliest timer deadline, or {@link Clock#NEVER}. */
     public long pollAt() {
         return Math.min(Math.min(retransmitAt, persistAt), Math.min(delayedAckAt, closeAt));
+    }
+
+    /** Every sequence variable and timer, for diagnostics. */
+    public String describe(long now) {
+        return this + String.format(" sndUna=%d sndNxt=+%d sndMax=+%d sndWnd=%d cwnd=%d ssthresh=%d recovery=%b"
+                        + " queued=%d finQueued=%b rcvNxt=%d rcvWnd=%d readable=%d ranges=%d finReceived=%b"
+                        + " rto=%dms retransmits=%d retransmitIn=%s persistIn=%s delAckIn=%s closeIn=%s error=%s",
+                snd.sndUna, snd.sndNxt - snd.sndUna, snd.sndMax - snd.sndUna, snd.sndWnd, cc.cwnd(), cc.ssthresh(),
+                cc.inRecovery(), queue.size(), finQueued, rcv.rcvNxt, rcv.window(), rcv.readable(),
+                rcv.outOfOrderRanges(), finReceived, rtt.rtoNanos() / 1_000_000, retransmits, in(retransmitAt, now),
+                in(persistAt, now), in(delayedAckAt, now), in(closeAt, now), error);
+    }
+
+    private static String in(long at, long now) {
+        return at == NEVER ? "never" : ((at - now) / 1_000_000) + "ms";
     }
 
     @Override
@@ -340,7 +360,7 @@ public final class TcpConnection {
         if (state == TcpState.CLOSED) return;
         if (state.synchronized_() || state == TcpState.SYN_RECEIVED) {
             if (state != TcpState.TIME_WAIT) {
-                layer.transmit(this, RST | ACK_FLAG, snd.sndNxt, rcv.rcvNxt, 0, -1, -1, 0, 0);
+                layer.transmit(this, RST | ACK_FLAG, snd.sndMax, rcv.rcvNxt, 0, -1, -1, 0, 0);
                 layer.count(TcpCounter.tcpOutRsts, 1);
             }
         }
@@ -459,7 +479,7 @@ public final class TcpConnection {
                 // §3.10.7.4 eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL.
                 closeAt = now + config.timeWaitNanos();
             }
-            ackNow = true;
+            pureAckNow = true;
             // Special allowance for a zero window (§3.10.7.4): still process the ACK (and RST) of a
             // segment at RCV.NXT, e.g. a zero-window probe, but none of its data.
             if (wnd == 0 && seq == rcvNxt) {
@@ -664,11 +684,11 @@ public final class TcpConnection {
             }
             case FILLED_GAP -> ackNow = true; // RFC 5681 §4.2: immediately when a segment fills a gap
             case OUT_OF_ORDER -> {
-                ackNow = true; // RFC 5681 §4.2: an immediate duplicate ACK for out-of-order data
+                pureAckNow = true; // RFC 5681 §4.2: an immediate duplicate ACK for out-of-order data
                 layer.count(TcpCounter.tcpOfoQueued, 1);
             }
             case DROPPED -> {
-                ackNow = true;
+                pureAckNow = true;
                 layer.count(TcpCounter.tcpOfoDropped, 1);
             }
         }
@@ -715,7 +735,7 @@ public final class TcpConnection {
     private void challengeAck(long now) {
         if (layer.allowChallengeAck(now)) {
             layer.count(TcpCounter.tcpChallengeAcks, 1);
-            ackNow = true;
+            pureAckNow = true;
         } else {
             layer.count(TcpCounter.tcpChallengeAcksSuppressed, 1);
         }
@@ -733,6 +753,7 @@ public final class TcpConnection {
 
     private void clearAckPending() {
         ackNow = false;
+        pureAckNow = false;
         unackedBytes = 0;
         delayedAckAt = NEVER;
     }
@@ -744,20 +765,28 @@ public final class TcpConnection {
                 return;
             }
             case SYN_RECEIVED -> {
-                if (ackNow) sendSyn(now, true);
+                if (ackNow || pureAckNow) sendSyn(now, true);
                 return;
             }
             case TIME_WAIT -> {
-                if (ackNow) sendAck();
+                if (ackNow || pureAckNow) sendAck();
                 return;
             }
-            default -> sendData(now);
+            default -> {
+                if (pureAckNow) sendAck();
+                sendData(now);
+            }
         }
-        if (ackNow) sendAck();
+        if (ackNow || pureAckNow) sendAck();
     }
 
+    /**
+     * A segment without data. Its sequence number is the highest sent (SND.NXT of RFC 9293, our sndMax): after
+     * a timeout our next-to-send pointer goes back, but an ACK below the peer's RCV.NXT would fail its
+     * acceptability test and be dropped with the acknowledgment it carries.
+     */
     private void sendAck() {
-        layer.transmit(this, ACK_FLAG, snd.sndNxt, rcv.rcvNxt, advertiseWindow(), -1, -1, 0, 0);
+        layer.transmit(this, ACK_FLAG, snd.sndMax, rcv.rcvNxt, advertiseWindow(), -1, -1, 0, 0);
         clearAckPending();
     }
 

@@ -150,8 +150,24 @@ public final class TcpLayer implements TransportHandler {
 
     // ---------------------------------------------------------------- input
 
+    private volatile RuntimeException lastBug;
+
+    /** The last exception a segment or timer raised (a jstack bug; the host counts and survives it), or null. */
+    public RuntimeException lastBug() {
+        return lastBug;
+    }
+
     @Override
     public void receive(Ipv4Packet packet, long now) {
+        try {
+            input(packet, now);
+        } catch (RuntimeException e) {
+            lastBug = e;
+            throw e;
+        }
+    }
+
+    private void input(Ipv4Packet packet, long now) {
         counters.increment(TcpCounter.tcpInSegs);
         TcpPacket seg = view.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
         if (seg.check() != Malformed.NONE) {
@@ -281,6 +297,15 @@ public final class TcpLayer implements TransportHandler {
 
     @Override
     public void onTimer(long now) {
+        try {
+            runTimers(now);
+        } catch (RuntimeException e) {
+            lastBug = e;
+            throw e;
+        }
+    }
+
+    private void runTimers(long now) {
         Object[] all = timerScratch = connections.snapshot(timerScratch);
         for (Object o : all) {
             if (o == null) break;
