@@ -84,6 +84,12 @@ public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Dura
                 defaultBacklog);
     }
 
+    public TcpConfig withDelayedAck(Duration d) {
+        return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
+                sendBufferBytes, receiveBufferBytes, d, windowScaling, challengeAcksPerSecond, finWait2Timeout,
+                defaultBacklog);
+    }
+
     public long timeWaitNanos() {
         return 2 * msl.toNanos();
     }

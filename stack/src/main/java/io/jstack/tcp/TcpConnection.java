@@ -800,7 +800,11 @@ public final class TcpConnection {
             boolean finToSend = finQueued && Seq.leq(snd.sndNxt, dataEnd);
             if (unsent == 0 && !finToSend) break;
             int inFlight = snd.inFlight();
-            long usable = Math.min(snd.sndWnd, cc.cwnd()) - inFlight;
+            // RFC 3042 limited transmit: the first two duplicate ACKs each let one new segment out beyond cwnd,
+            // so that a small window still produces the three duplicates fast retransmit needs.
+            int dup = cc.dupAcks();
+            long extra = !cc.inRecovery() && dup > 0 && dup < 3 && snd.sndNxt == snd.sndMax ? (long) dup * snd.mss : 0;
+            long usable = Math.min(snd.sndWnd, cc.cwnd() + extra) - inFlight;
             int len = (int) Math.max(0, Math.min(Math.min(snd.mss, unsent), usable));
             if (unsent > 0 && len == 0) {
                 // RFC 9293 §3.8.6.1: with a zero window and nothing in flight, the persist timer probes it.

@@ -35,8 +35,10 @@ class TcpTransferTest {
     @Timeout(180)
     void bothDirectionsArriveIntactAtOnce(String impairment) throws Exception {
         long seed = Long.getLong("jstack.test.seed", System.nanoTime());
-        // A short minimum RTO keeps the run short when a retransmission is lost; 200 ms is the default.
-        TcpConfig config = TcpConfig.defaults().withMinRto(Duration.ofMillis(20)).withBuffers(1 << 20, 1 << 20);
+        // A short minimum RTO keeps the run short when a retransmission is lost (200 ms is the default); the
+        // delayed-ACK limit must stay below it, or a lone segment's delayed ACK would look like a loss.
+        TcpConfig config = TcpConfig.defaults().withMinRto(Duration.ofMillis(20)).withDelayedAck(Duration.ofMillis(5))
+                .withBuffers(1 << 20, 1 << 20);
         try (var net = new TcpTestNet(config, Impairment.parse(impairment), seed);
              var listener = TcpListener.bind(net.a, 6000, 0);
              var ex = Executors.newVirtualThreadPerTaskExecutor()) {
