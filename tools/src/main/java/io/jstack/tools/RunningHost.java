@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * A virtual host running on a TUN device: the link (optionally captured to pcap), the {@link Host} built by
@@ -37,6 +38,14 @@ public final class RunningHost implements AutoCloseable {
 
     /** Opens the device (and capture), builds the host and starts its loop. Failures: one-line messages. */
     public static RunningHost start(ServeOptions o) {
+        return start(o, host -> {});
+    }
+
+    /**
+     * As {@link #start(ServeOptions)}, and runs {@code extra} on the built host before its loop starts: tests
+     * install test services this way.
+     */
+    public static RunningHost start(ServeOptions o, Consumer<Host> extra) {
         TunLink tun = TunLink.open(o.tunOptions());
         Link link = tun;
         Optional<PcapLink> pcap = Optional.empty();
@@ -53,6 +62,7 @@ public final class RunningHost implements AutoCloseable {
         Host host;
         try {
             host = ServeCommand.buildHost(o, link, Clock.system());
+            extra.accept(host);
         } catch (RuntimeException e) {
             link.close();
             throw e;
