@@ -28,6 +28,8 @@ public enum IcmpCounter {
     icmpInEchosIgnored,
     /** Errors passed to the transport of the quoted protocol. Not an RFC 2011 name. */
     icmpInErrorsDelivered,
+    /** Valid errors about a protocol with no transport to tell (or about our own ICMP). Not an RFC 2011 name. */
+    icmpInErrorsUndeliverable,
     icmpOutMsgs,
     /** Messages ICMP could not send for problems of its own (RFC 4293: not the errors it sends). */
     icmpOutErrors,

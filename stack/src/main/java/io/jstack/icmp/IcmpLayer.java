@@ -142,7 +142,10 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
             return;
         }
         TransportHandler h = ip.handler(Byte.toUnsignedInt(b.get(q + 9)));
-        if (h == null || h == this) return; // errors about our own ICMP messages need no action
+        if (h == null || h == this) { // errors about our own ICMP messages need no action
+            counters.increment(IcmpCounter.icmpInErrorsUndeliverable);
+            return;
+        }
         counters.increment(IcmpCounter.icmpInErrorsDelivered);
         h.icmpError(m.type(), m.code(), b, q, qlen, now);
     }

@@ -29,6 +29,8 @@ public enum IpCounter {
     ipReasmOKs,
     /** Reassembly failures: timeouts, inconsistent overlaps, memory cap. */
     ipReasmFails,
+    /** Exact duplicate fragments, dropped (the first copy is kept). Not an RFC 4293 name. */
+    ipReasmDuplicates,
     ipFragOKs,
     ipFragFails,
     ipFragCreates

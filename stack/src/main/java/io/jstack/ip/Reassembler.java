@@ -109,7 +109,8 @@ final class Reassembler {
         // RFC 815 reasons in holes; with overlaps refused, the fragments held are disjoint intervals sorted by start.
         int i = insertionPoint(p, start);
         if (i < p.fragments && p.starts[i] == start && p.ends[i] == end) {
-            return false; // exact duplicate: keep the first copy
+            counters.increment(IpCounter.ipReasmDuplicates); // exact duplicate: keep the first copy
+            return false;
         }
         if ((i > 0 && p.ends[i - 1] > start) || (i < p.fragments && p.starts[i] < end)
                 || (last && p.totalData >= 0 && p.totalData != end)

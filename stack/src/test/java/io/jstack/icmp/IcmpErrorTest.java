@@ -267,6 +267,7 @@ class IcmpErrorTest {
         byte[] q = Arrays.copyOf(ipv4(HOST, PEER, 200, new byte[8]), 28);
         t.send(error(3, 2, q));
         assertEquals(0, t.icmp(IcmpCounter.icmpInErrorsDelivered));
+        assertEquals(1, t.icmp(IcmpCounter.icmpInErrorsUndeliverable));
         assertFalse(t.icmp(IcmpCounter.icmpInErrors) > 0);
         assertEquals(0, t.host.internalErrors());
     }

@@ -106,6 +106,7 @@ class ReassemblerTest {
         assertEquals(1, t.host.ip().reassemblyPending());
         assertEquals(1, t.ip(IpCounter.ipReasmOKs));
         assertEquals(0, t.ip(IpCounter.ipReasmFails));
+        assertEquals(4, t.ip(IpCounter.ipReasmDuplicates));
     }
 
     @Test
