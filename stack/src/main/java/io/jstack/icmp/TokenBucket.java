@@ -16,7 +16,7 @@ final class TokenBucket {
 
     TokenBucket(int ratePerSecond, int burst) {
         this.nanosPerToken = Math.max(1, NANOS_PER_SECOND / ratePerSecond);
-        this.capacityNanos = Math.multiplyHigh(nanosPerToken, burst) != 0 ? Long.MAX_VALUE : nanosPerToken * burst;
+        this.capacityNanos = burst > Long.MAX_VALUE / nanosPerToken ? Long.MAX_VALUE : nanosPerToken * burst;
         this.availableNanos = capacityNanos;
     }
 

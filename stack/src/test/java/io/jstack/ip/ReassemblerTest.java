@@ -221,6 +221,26 @@ class ReassemblerTest {
     }
 
     @Test
+    void rfc1122Section3218FirstFragmentOptionsAreQuotedOnTimeoutAndDroppedOnReassembly() {
+        var t = new TestHost();
+        byte[] options = {1, 1, 1, 0}; // NOP NOP NOP EOL
+        byte[] first = Datagrams.ipv4(PEER, HOST, TEST_PROTOCOL, 60, 0x2000, 9, options, Arrays.copyOf(PAYLOAD, 800));
+        t.send(first);
+        t.advance(Duration.ofSeconds(30));
+        byte[] err = t.sent().get(0);
+        assertArrayEquals(Arrays.copyOf(first, 32), Arrays.copyOfRange(err, 28, err.length));
+        // Again, completed this time: the delivered datagram has a plain 20-byte header with the first's TTL.
+        List<byte[]> rest = fourFragments(60).subList(1, 4);
+        t.send(first);
+        t.send(rest);
+        var d = t.transport.delivered.get(0);
+        assertArrayEquals(PAYLOAD, d.payload());
+        assertEquals(3020, d.header().totalLength());
+        assertEquals(9, d.header().ttl());
+        assertEquals(0x45, d.datagram()[0]);
+    }
+
+    @Test
     void rfc1122Section3214NoTimeExceededWhenTheFirstFragmentNeverArrived() {
         var t = new TestHost();
         List<byte[]> f = fourFragments(51);
