@@ -8,7 +8,7 @@ import java.time.Duration;
  * @param defaultTtl            TTL of datagrams we originate (RFC 1122 §3.2.1.7: SHOULD be configurable; Linux 64)
  * @param reassemblyTimeout     how long a partial datagram waits for its missing fragments (RFC 1122 §3.2.1.4)
  * @param reassemblyMemoryBytes cap over all partial datagrams together (buffers and bookkeeping); a fragment
- *                              that would pass it is dropped with its datagram
+ *                              that would pass it evicts the oldest other partial datagrams
  */
 public record Ipv4Config(int defaultTtl, Duration reassemblyTimeout, int reassemblyMemoryBytes) {
     /**

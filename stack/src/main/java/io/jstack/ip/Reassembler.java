@@ -20,9 +20,11 @@ import java.util.Map;
  *   <li>any other overlap, a second last fragment with a different end, or data past the known end discards the
  *       whole partial datagram ({@code ipReasmFails}). Overlaps are where fragment attacks live, and only the
  *       datagram concerned is touched: every datagram owns its buffer, so nothing can corrupt another;</li>
- *   <li>a fragment that would take the pending bytes over {@link Ipv4Config#reassemblyMemoryBytes()} is dropped
- *       ({@code ipInDiscards}); its datagram could never complete, so it is discarded too ({@code ipReasmFails});
- *       datagrams already pending are never evicted by newcomers;</li>
+ *   <li>a fragment that would take the pending bytes over {@link Ipv4Config#reassemblyMemoryBytes()} first
+ *       evicts the oldest other partial datagrams ({@code ipReasmFails} each, no ICMP), so that a burst of junk
+ *       fragments cannot block reassembly until it times out; only if its own datagram alone would pass the cap
+ *       is the fragment dropped ({@code ipInDiscards}) with its datagram ({@code ipReasmFails}). Eviction is
+ *       O(1) per victim (oldest first), so a flood costs no scans;</li>
  *   <li>a partial datagram lives {@link Ipv4Config#reassemblyTimeout()} from its first fragment (RFC 1122 §3.2.1.4:
  *       a fixed timeout; RFC 791's TTL-driven timer is not used). Then it is discarded and, if its first fragment
  *       had arrived, ICMP Time Exceeded code 1 quotes that fragment (RFC 792; RFC 1122 §3.2.1.4).</li>
@@ -122,7 +124,7 @@ final class Reassembler {
         }
 
         long extra = growthBytes(p, end) + (fresh ? OVERHEAD_BYTES : 0);
-        if (memoryBytes + extra > memoryCapBytes) {
+        if (memoryBytes + extra > memoryCapBytes && !evictOldestFor(extra, p)) {
             counters.increment(IpCounter.ipInDiscards);
             if (!fresh) discard(key, p);
             else counters.increment(IpCounter.ipReasmFails);
@@ -212,6 +214,23 @@ final class Reassembler {
         }
         p.charged += extra;
         memoryBytes += extra;
+    }
+
+    /**
+     * Makes room for {@code extra} more bytes by discarding the oldest partial datagrams other than {@code keep}
+     * (no ICMP: they did not time out). Returns false if even that is not enough.
+     */
+    private boolean evictOldestFor(long extra, Partial keep) {
+        if (keep.charged + extra > memoryCapBytes) return false;
+        Iterator<Partial> it = pending.values().iterator();
+        while (memoryBytes + extra > memoryCapBytes && it.hasNext()) {
+            Partial victim = it.next();
+            if (victim == keep) continue;
+            it.remove();
+            memoryBytes -= victim.charged;
+            counters.increment(IpCounter.ipReasmFails);
+        }
+        return memoryBytes + extra <= memoryCapBytes;
     }
 
     private void discard(long key, Partial p) {

@@ -275,58 +275,61 @@ class ReassemblerTest {
         assertEquals(1, t.icmp(IcmpCounter.icmpOutErrorsSuppressed));
     }
 
+    /** A partial datagram of one last fragment far out: it holds a ~60 KB buffer. */
+    static byte[] farLastFragment(int ident) {
+        return fragment(PEER, HOST, TEST_PROTOCOL, ident, 60000, false, pattern(8, ident));
+    }
+
     @Test
-    void reassemblyMemoryCapDropsNewcomersAndNeverEvictsPendingDatagrams() {
+    void reassemblyMemoryCapEvictsTheOldestPartialDatagrams() {
+        int cap = Ipv4Config.MIN_REASSEMBLY_MEMORY_BYTES;
+        var t = new TestHost(65535, new Ipv4Config(64, Duration.ofSeconds(30), cap), IcmpConfig.defaults());
+        for (int id = 0; id < 10; id++) {
+            t.send(farLastFragment(1000 + id));
+            assertTrue(t.host.ip().reassemblyMemoryBytes() <= cap, "memory after datagram " + id);
+        }
+        int held = t.host.ip().reassemblyPending();
+        assertTrue(held >= 3 && held < 10, "held " + held);
+        assertEquals(10 - held, t.ip(IpCounter.ipReasmFails), "the oldest were evicted");
+        assertEquals(0, t.ip(IpCounter.ipInDiscards));
+        // The newest are the ones kept: completing the last one works.
+        t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1009, 0, true, pattern(60000, 0)));
+        assertEquals(1, t.transport.delivered.size());
+        assertEquals(60008, t.transport.delivered.get(0).payload().length);
+        // The oldest is gone: its first part starts a new partial datagram instead of completing it.
+        long oks = t.ip(IpCounter.ipReasmOKs);
+        t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1000, 0, true, pattern(60000, 0)));
+        assertEquals(oks, t.ip(IpCounter.ipReasmOKs));
+        assertTrue(t.host.ip().reassemblyMemoryBytes() <= cap);
+        // No Time Exceeded for evicted datagrams: they did not time out.
+        assertTrue(t.sent().isEmpty());
+        assertEquals(0, t.host.internalErrors());
+    }
+
+    @Test
+    void junkFragmentsAtTheMemoryCapDoNotBlockTheLargestPing() {
         int cap = Ipv4Config.MIN_REASSEMBLY_MEMORY_BYTES;
         var t = new TestHost(1500, new Ipv4Config(64, Duration.ofSeconds(30), cap), IcmpConfig.defaults());
-        // Last fragments far out make each partial datagram hold a ~60 KB buffer.
-        int accepted = 0;
-        for (int id = 0; id < 10; id++) {
-            t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1000 + id, 60000, false, pattern(8, id)));
-            assertTrue(t.host.ip().reassemblyMemoryBytes() <= cap);
-            if (t.host.ip().reassemblyPending() == accepted + 1) accepted++;
-        }
-        assertTrue(accepted >= 3 && accepted < 10, "accepted " + accepted);
-        assertEquals(10 - accepted, t.ip(IpCounter.ipInDiscards));
-        assertEquals(10 - accepted, t.ip(IpCounter.ipReasmFails));
-        assertEquals(accepted, t.host.ip().reassemblyPending());
+        for (int id = 0; id < 50; id++) t.send(farLastFragment(id));
+        byte[] data = pattern(65507, 6);
+        t.send(Datagrams.fragments(PEER, HOST, 1, 4242, Datagrams.echoRequest(1, 1, data), 1480));
+        assertEquals(1, t.ip(IpCounter.ipReasmOKs));
+        assertEquals(45, t.sent().size(), "the reply, in 45 fragments");
+    }
 
-        // A small datagram that fits still gets through while the cap is nearly reached.
-        long room = cap - t.host.ip().reassemblyMemoryBytes();
-        assertTrue(room > 8000, "room " + room);
-        t.send(fourFragments(3000));
-        assertArrayEquals(PAYLOAD, t.transport.onlyPayload());
-        t.transport.delivered.clear();
-        // A fragment that would grow a pending datagram past the cap discards that datagram.
-        t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1000, 0, true, pattern(8, 0)));
-        assertEquals(accepted, t.host.ip().reassemblyPending(), "fits within its existing buffer");
-
-        // Timeouts free the memory; then full datagrams reassemble again.
+    @Test
+    void reassemblyMemoryCapCountsEveryByteAndTimeoutsReleaseThem() {
+        int cap = Ipv4Config.MIN_REASSEMBLY_MEMORY_BYTES;
+        var t = new TestHost(1500, new Ipv4Config(64, Duration.ofSeconds(30), cap), IcmpConfig.defaults());
+        t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1, 0, true, pattern(1480, 0)));
+        long one = t.host.ip().reassemblyMemoryBytes();
+        assertTrue(one >= 1480 + Reassembler.DATA + Reassembler.OVERHEAD_BYTES, "charged " + one);
+        t.send(farLastFragment(1));
+        assertTrue(t.host.ip().reassemblyMemoryBytes() >= 60008, "growing the buffer is charged");
         t.advance(Duration.ofSeconds(30));
         assertEquals(0, t.host.ip().reassemblyPending());
         assertEquals(0, t.host.ip().reassemblyMemoryBytes());
         t.send(fourFragments(2000));
         assertArrayEquals(PAYLOAD, t.transport.onlyPayload());
-    }
-
-    @Test
-    void reassemblyMemoryCapDiscardsAPendingDatagramThatWouldOutgrowIt() {
-        int cap = Ipv4Config.MIN_REASSEMBLY_MEMORY_BYTES;
-        var t = new TestHost(1500, new Ipv4Config(64, Duration.ofSeconds(30), cap), IcmpConfig.defaults());
-        // Datagram A: first fragment only, a small buffer.
-        t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1, 0, true, pattern(1480, 0)));
-        // Fill the rest with datagrams holding large buffers until a newcomer is refused.
-        int id = 100;
-        while (t.ip(IpCounter.ipInDiscards) == 0) {
-            t.send(fragment(PEER, HOST, TEST_PROTOCOL, id++, 60000, false, pattern(8, id)));
-        }
-        int pending = t.host.ip().reassemblyPending();
-        long fails = t.ip(IpCounter.ipReasmFails);
-        // Growing A to 60 KB no longer fits: A is discarded and its memory released.
-        t.send(fragment(PEER, HOST, TEST_PROTOCOL, 1, 60000, false, pattern(8, 0)));
-        assertEquals(pending - 1, t.host.ip().reassemblyPending());
-        assertEquals(fails + 1, t.ip(IpCounter.ipReasmFails));
-        assertEquals(2, t.ip(IpCounter.ipInDiscards));
-        assertFalse(t.host.ip().reassemblyMemoryBytes() > cap);
     }
 }
