@@ -138,6 +138,19 @@ class PcapLinkTest {
     }
 
     @Test
+    void aBusyCaptureStillFlushesOnceTheOldestRecordIsDue() throws Exception {
+        Path f = dir.resolve("busy.pcap");
+        var w = PcapWriter.create(f, clock, 200_000);
+        byte[] p = packet(100, 6);
+        w.write(ByteBuffer.wrap(p), 0, p.length);
+        micros.addAndGet(200_000);
+        w.write(ByteBuffer.wrap(p), 0, p.length); // the first record is due: it and everything before go out
+        assertEquals(1, records(f).size());
+        w.close();
+        assertEquals(2, records(f).size());
+    }
+
+    @Test
     void awaitOnAnIdleCaptureFlushesWhatIsDue() throws Exception {
         Path f = dir.resolve("idle.pcap");
         var net = MemoryLink.pair();

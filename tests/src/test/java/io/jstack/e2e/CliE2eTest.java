@@ -93,6 +93,33 @@ class CliE2eTest {
         assertTrue(errors.get(0).startsWith("jstack: not root"), r.describe());
     }
 
+    @Test
+    @LiveTun
+    void withoutJnaNativeSupportTheJarSaysSoInOneLine() {
+        // jna.nosys/jna.nounpack: JNA may neither use a system libjnidispatch nor unpack its own from the jar.
+        List<String> c = Jar.command("--netns", Netns.freshName());
+        c.addAll(1, List.of("-Djna.nosys=true", "-Djna.nounpack=true"));
+        Exec.Result r = Exec.run(Duration.ofSeconds(60), c);
+        assertEquals(1, r.exitCode(), r.describe());
+        assertEquals(List.of("jstack: JNA failed to load"), r.err().lines().filter(l -> l.startsWith("jstack:"))
+                .map(l -> l.substring(0, Math.min(l.length(), "jstack: JNA failed to load".length()))).toList(),
+                r.describe());
+    }
+
+    @Test
+    @LiveTun
+    void withoutDevNetTunTheJarSaysSoInOneLine() {
+        // A private mount namespace for this child only, where an empty tmpfs hides /dev/net.
+        List<String> c = new ArrayList<>(List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount -t tmpfs none /dev/net && exec \"$0\" \"$@\""));
+        c.addAll(Jar.command("--netns", Netns.freshName()));
+        Exec.Result r = Exec.run(Duration.ofSeconds(60), c);
+        assertEquals(1, r.exitCode(), r.describe());
+        List<String> errors = r.err().lines().filter(l -> l.startsWith("jstack:")).toList();
+        assertEquals(1, errors.size(), r.describe());
+        assertTrue(errors.get(0).startsWith("jstack: no /dev/net/tun"), r.describe());
+    }
+
     private String stderr() throws Exception {
         Path f = dir.resolve("stderr.txt");
         return Files.exists(f) ? "\nstderr:\n" + Files.readString(f) : "";
