@@ -17,6 +17,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The real jar as a user runs it: {@code java -jar tools/target/jstack.jar ...} in a subprocess. */
 class CliE2eTest {
@@ -25,9 +27,10 @@ class CliE2eTest {
     @TempDir
     Path dir;
 
-    @Test
+    @ParameterizedTest(name = "SIG{0}")
+    @ValueSource(strings = {"TERM", "INT"})
     @LiveTun
-    void jarInItsOwnNamespaceAnswersPingCapturesAndPrintsCountersOnSigterm() throws Exception {
+    void jarInItsOwnNamespaceAnswersPingCapturesAndPrintsCountersWhenSignalled(String signal) throws Exception {
         String ns = Netns.freshName();
         Path pcap = dir.resolve("cli.pcap");
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
@@ -43,9 +46,11 @@ class CliE2eTest {
                     "-i", "0.2", "-W", "5", "10.0.0.2");
             assertTrue(Ping.parse(ping).noLoss(), ping.describe());
 
-            p.destroy(); // SIGTERM to this PID only
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "jstack did not end within 30 s of SIGTERM");
-            assertEquals(143, p.exitValue(), "killed by SIGTERM after its shutdown hook" + stderr());
+            // Ctrl-C is SIGINT; service managers send SIGTERM. Either goes to this PID only.
+            Exec.Result kill = Exec.run(Duration.ofSeconds(10), "kill", "-" + signal, Long.toString(p.pid()));
+            assertTrue(kill.ok(), kill.describe());
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "jstack did not end within 30 s of SIG" + signal);
+            assertEquals(signal.equals("TERM") ? 143 : 130, p.exitValue(), "ended by the signal after its shutdown hook" + stderr());
             String line;
             while ((line = lines.poll(10, TimeUnit.SECONDS)) != null && !line.equals(END)) seen.add(line);
             assertTrue(seen.contains("Ip:") && seen.contains("Icmp:") && seen.contains("Tun:"), String.join("\n", seen));

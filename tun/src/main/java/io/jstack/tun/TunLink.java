@@ -83,16 +83,22 @@ public final class TunLink implements Link {
             checkAddressesFree(ip, options);
             fd = options.netns().isPresent() ? openInNamespace(options.netns().get(), options.name())
                     : openDevice(options.name());
-            efd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+            efd = eventFd();
             configure(ip, options);
             return new TunLink(options, fd, efd, created);
-        } catch (LastErrorException e) {
-            throw new TunException("eventfd failed: errno " + e.getErrorCode(), e);
         } catch (RuntimeException e) {
             if (efd >= 0) LibC.close(efd);
             if (fd >= 0) LibC.close(fd);
             if (created) deleteNamespace(options.netns().get());
             throw e;
+        }
+    }
+
+    private static int eventFd() {
+        try {
+            return LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new TunException("eventfd failed: errno " + e.getErrorCode(), e);
         }
     }
 
