@@ -33,6 +33,7 @@ class TunLinkE2eTest {
         try (Netns ns = Netns.create()) {
             try (LiveHost h = LiveHost.start(ns)) {
                 assertTrue(ns.exec(Duration.ofSeconds(15), "ip", "link", "show", "dev", "tun0").ok());
+                h.assertHealthy();
             }
             Exec.Result gone = ns.exec(Duration.ofSeconds(15), "ip", "link", "show", "dev", "tun0");
             assertFalse(gone.ok(), "tun0 still exists after close: " + gone.describe());
