@@ -12,7 +12,7 @@ import java.time.Instant;
 /**
  * Writes a classic libpcap file (not pcapng) of raw IP packets: link type 101, {@code LINKTYPE_RAW}, so each
  * record is an IPv4 packet with no link header. Records collect in one direct buffer and reach the file when it
- * fills, when {@link #flushIfDue} finds the oldest unwritten record older than the flush interval, and on
+ * fills, when a write or {@link #flushIfDue} finds the oldest unwritten record older than the flush interval, and on
  * {@link #close}. No allocation per packet. An I/O failure stops the capture (see {@link #failure()}), it never
  * throws into the packet loop. Not thread-safe beyond what {@code synchronized} gives: one writer thread, plus
  * a closing thread.
@@ -93,7 +93,11 @@ public final class PcapWriter implements Closeable {
         long now = clock.epochMicros();
         int captured = Math.min(length, SNAPLEN);
         try {
-            if (buf.remaining() < RECORD_HEADER_LENGTH + captured) flush();
+            // Full, or the oldest record has waited long enough (a busy loop may not go idle for a while).
+            if (buf.remaining() < RECORD_HEADER_LENGTH + captured
+                    || (oldestPendingMicros != NOTHING_PENDING && now - oldestPendingMicros >= flushIntervalMicros)) {
+                flush();
+            }
         } catch (IOException e) {
             failure = e;
             return;

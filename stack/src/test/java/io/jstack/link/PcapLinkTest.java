@@ -3,6 +3,7 @@ package io.jstack.link;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -137,6 +138,19 @@ class PcapLinkTest {
     }
 
     @Test
+    void aBusyCaptureStillFlushesOnceTheOldestRecordIsDue() throws Exception {
+        Path f = dir.resolve("busy.pcap");
+        var w = PcapWriter.create(f, clock, 200_000);
+        byte[] p = packet(100, 6);
+        w.write(ByteBuffer.wrap(p), 0, p.length);
+        micros.addAndGet(200_000);
+        w.write(ByteBuffer.wrap(p), 0, p.length); // the first record is due: it and everything before go out
+        assertEquals(1, records(f).size());
+        w.close();
+        assertEquals(2, records(f).size());
+    }
+
+    @Test
     void awaitOnAnIdleCaptureFlushesWhatIsDue() throws Exception {
         Path f = dir.resolve("idle.pcap");
         var net = MemoryLink.pair();
@@ -159,5 +173,32 @@ class PcapLinkTest {
         assertEquals(70, b.limit());
         w.close();
         assertArrayEquals(Arrays.copyOfRange(packet(80, 5), 10, 70), records(dir.resolve("pos.pcap")).get(0).data());
+    }
+
+    @Test
+    void recordingAllocatesNothingPerPacket() throws Exception {
+        var bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long thread = Thread.currentThread().threadId();
+        ByteBuffer packet = ByteBuffer.allocateDirect(1500);
+        packet.put(0, (byte) 0x45);
+        // The inner link is a do-nothing stand-in, so only the capture's own allocation is measured.
+        Link sink = new Link() {
+            public int mtu() { return 1500; }
+            public int receive(ByteBuffer dst) { return -1; }
+            public void send(ByteBuffer p) {}
+            public void await(long timeoutNanos) {}
+            public void wakeup() {}
+            public void close() {}
+        };
+        try (var link = new PcapLink(sink, PcapWriter.create(dir.resolve("alloc.pcap"), clock))) {
+            for (int i = 0; i < 20_000; i++) link.send(packet.clear()); // warm up: JIT and the file's first writes
+            long before = bean.getThreadAllocatedBytes(thread);
+            for (int i = 0; i < 20_000; i++) {
+                link.send(packet.clear());
+                micros.incrementAndGet();
+            }
+            long allocated = bean.getThreadAllocatedBytes(thread) - before;
+            assertTrue(allocated < 20_000, "allocated " + allocated + " bytes for 20,000 packets");
+        }
     }
 }

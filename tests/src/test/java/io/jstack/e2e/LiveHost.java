@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.jstack.host.Host;
-import io.jstack.tools.HostAddress;
 import io.jstack.tools.RunningHost;
 import io.jstack.tools.ServeOptions;
-import io.jstack.wire.Ipv4Address;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -60,8 +58,7 @@ public final class LiveHost implements AutoCloseable {
     }
 
     public static ServeOptions options(Netns ns, int mtu, Optional<Path> pcap) {
-        return new ServeOptions("tun0", Ipv4Address.parse(HOST_IP), HostAddress.parse(KERNEL_IP + "/24"), mtu, pcap,
-                Optional.of(ns.name()));
+        return ServeOptions.defaults().withMtu(mtu).withPcap(pcap).withNetns(Optional.of(ns.name()));
     }
 
     public static LiveHost start(Netns ns) {

@@ -4,17 +4,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Decides whether a {@link LiveTun} test can run here. Missing root or /dev/net/tun: skipped, saying which; but
- * when the environment variable {@code CI} is {@code true} the test is enabled and fails in {@code beforeAll}
+ * when the environment variable {@code CI} is {@code true} the test is enabled and fails in {@code beforeEach}
  * with the same reason, so CI can never go green by skipping.
  */
-public final class LiveTunCondition implements ExecutionCondition, BeforeAllCallback {
+public final class LiveTunCondition implements ExecutionCondition, BeforeEachCallback {
     /** Why live tests cannot run on this machine, or empty when they can. */
     public static Optional<String> missing() {
         if (effectiveUid() != 0) {
@@ -55,7 +55,7 @@ public final class LiveTunCondition implements ExecutionCondition, BeforeAllCall
     }
 
     @Override
-    public void beforeAll(ExtensionContext context) {
+    public void beforeEach(ExtensionContext context) {
         Optional<String> why = missing();
         if (why.isPresent()) throw new AssertionError("CI=true, so live tests may not skip, but: " + why.get());
     }

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * What {@code jstack} serves and where: the validated options of {@link ServeCommand}.
+ * What {@code jstack} serves and where: the validated options of {@link ServeCommand}. To add an option, add a
+ * component here, keep {@link #defaults()} and the {@code withXxx} methods in step, and add the {@code @Option}
+ * to {@link ServeCommand}; code elsewhere (tests' LiveHost) starts from {@link #defaults()} and the withers.
  *
  * @param tun    TUN device name
  * @param ip     the virtual host's address
@@ -37,6 +39,26 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     public static ServeOptions defaults() {
         return new ServeOptions("tun0", Ipv4Address.parse("10.0.0.2"), HostAddress.parse("10.0.0.1/24"), 1500,
                 Optional.empty(), Optional.empty());
+    }
+
+    public ServeOptions withTun(String name) {
+        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns);
+    }
+
+    public ServeOptions withIp(Ipv4Address address, HostAddress kernelSide) {
+        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns);
+    }
+
+    public ServeOptions withMtu(int bytes) {
+        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns);
+    }
+
+    public ServeOptions withPcap(Optional<Path> file) {
+        return new ServeOptions(tun, ip, hostIp, mtu, file, netns);
+    }
+
+    public ServeOptions withNetns(Optional<String> name) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name);
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */

@@ -54,8 +54,6 @@ final class LibC {
 
     static native int setns(int fd, int nstype) throws LastErrorException;
 
-    static native int geteuid();
-
     /** {@code ssize_t read(int, void *, size_t)}: -1 on any error, EAGAIN included. */
     static native long read(int fd, long buf, long count);
 

@@ -67,10 +67,10 @@ public final class TunLink implements Link {
      * loading, namespace missing.
      */
     public static TunLink open(TunOptions options) {
-        loadNative();
-        if (LibC.geteuid() != 0) {
+        if (effectiveUid() != 0) {
             throw new TunException("not root: opening a TUN device needs root (CAP_NET_ADMIN); run jstack with sudo");
         }
+        loadNative();
         if (!Files.exists(Path.of(CLONE_DEVICE))) {
             throw new TunException("no " + CLONE_DEVICE + ": this kernel has no TUN driver (try 'modprobe tun'), "
                     + "or the container does not expose the device");
@@ -83,17 +83,35 @@ public final class TunLink implements Link {
             checkAddressesFree(ip, options);
             fd = options.netns().isPresent() ? openInNamespace(options.netns().get(), options.name())
                     : openDevice(options.name());
-            efd = LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+            efd = eventFd();
             configure(ip, options);
             return new TunLink(options, fd, efd, created);
-        } catch (LastErrorException e) {
-            throw new TunException("eventfd failed: errno " + e.getErrorCode(), e);
         } catch (RuntimeException e) {
             if (efd >= 0) LibC.close(efd);
             if (fd >= 0) LibC.close(fd);
             if (created) deleteNamespace(options.netns().get());
             throw e;
         }
+    }
+
+    private static int eventFd() {
+        try {
+            return LibC.eventfd(0, LibC.EFD_NONBLOCK | LibC.EFD_CLOEXEC);
+        } catch (LastErrorException e) {
+            throw new TunException("eventfd failed: errno " + e.getErrorCode(), e);
+        }
+    }
+
+    /** The effective uid from /proc/self/status ("Uid: real effective saved fs"), read without native code. */
+    private static int effectiveUid() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("Uid:")) return Integer.parseInt(line.substring(4).trim().split("\\s+")[1]);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // No /proc: fall through and let open() fail with EACCES/EPERM, which says the same.
+        }
+        return 0;
     }
 
     private static void loadNative() {
