@@ -174,6 +174,23 @@ class UdpSocketTest {
         }
     }
 
+    /** The whole path: the peer's own ICMP 3/3 packet, through IP and ICMP, to the socket that sent the datagram. */
+    @Test
+    void rfc1122_4_1_3_3IcmpPortUnreachableFromThePeerReachesTheSocket() throws Exception {
+        try (UdpSocket s = UdpSocket.bind(udp, 5001)) {
+            s.send(PEER_ADDRESS, 9999, "anyone?".getBytes());
+            byte[] sent = peerReceive();
+            ByteBuffer icmp = ByteBuffer.allocate(8 + 28);
+            icmp.put(0, (byte) 3).put(1, (byte) 3).put(8, sent, 0, 28);
+            int c = referenceChecksum(icmp.array(), 0, icmp.capacity(), 0);
+            icmp.putShort(2, (short) c);
+            peer.send(concat(ipHeader(PEER, HOST, 1, icmp.capacity()), icmp.array()));
+            var e = assertThrows(PortUnreachableException.class, () -> s.receive(WAIT));
+            assertEquals("port unreachable: 10.0.0.1:9999", e.getMessage());
+            assertEquals(1, udp.counters().get(UdpCounter.udpInIcmpErrors));
+        }
+    }
+
     @Test
     void manyVirtualThreadsSendAndReceiveConcurrently() throws Exception {
         int threads = 50, each = 20;
