@@ -77,7 +77,7 @@ public final class DnsService implements AutoCloseable {
                 internalErrors.incrementAndGet();
                 continue;
             }
-            if (n <= 0 || d.port() == 0) continue;
+            if (n <= 0 || d.port() == 0 || d.address().value() == 0) continue; // no way back
             try {
                 socket.send(d.address(), d.port(), out, 0, n);
                 answered.incrementAndGet();

@@ -53,7 +53,8 @@ public final class UdpEchoService implements AutoCloseable {
     }
 
     /**
-     * Deviation from RFC 862, which echoes everything: a datagram from port 0 cannot be answered, and one from
+     * Deviation from RFC 862, which echoes everything: a datagram from port 0 (or from 0.0.0.0, a host that does
+     * not know its address yet) cannot be answered, and one from
      * another echo, daytime, chargen or time port would start an endless ping-pong between two services
      * (CERT CA-1996-01), so those are dropped.
      */
@@ -65,7 +66,7 @@ public final class UdpEchoService implements AutoCloseable {
         while (true) {
             try {
                 Datagram d = socket.receive();
-                if (loops(d.port())) {
+                if (loops(d.port()) || d.address().value() == 0) {
                     refused.incrementAndGet();
                     continue;
                 }

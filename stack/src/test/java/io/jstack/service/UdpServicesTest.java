@@ -95,6 +95,25 @@ class UdpServicesTest {
         }
     }
 
+    /** A client that went away: the ICMP port unreachable about our answer must not stop the service. */
+    @Test
+    void dnsServiceKeepsAnsweringAfterAPortUnreachableAboutAnAnswer() throws Exception {
+        var responder = new DnsResponder(DnsConfig.defaults(new Ipv4Address(HOST)));
+        try (var dns = DnsService.start(udp, responder)) {
+            peer.send(udp(PEER, 33333, HOST, 53, DnsQueries.queryA(1, "jstack.test")));
+            byte[] answer = expect();
+            ByteBuffer icmp = ByteBuffer.allocate(8 + 28);
+            icmp.put(0, (byte) 3).put(1, (byte) 3).put(8, answer, 0, 28);
+            icmp.putShort(2, (short) referenceChecksum(icmp.array(), 0, icmp.capacity(), 0));
+            peer.send(concat(ipHeader(PEER, HOST, 1, icmp.capacity()), icmp.array()));
+            peer.send(udp(PEER, 44444, HOST, 53, DnsQueries.queryA(2, "jstack.test")));
+            var r = parseUdp(expect());
+            assertEquals(44444, r.dstPort());
+            assertEquals(1, udp.counters().get(UdpCounter.udpInIcmpErrors), "the error did reach the socket");
+            assertEquals(2, dns.answered());
+        }
+    }
+
     @Test
     void dnsServiceSurvivesGarbageAndStillAnswers() throws Exception {
         var responder = new DnsResponder(DnsConfig.defaults(new Ipv4Address(HOST)));

@@ -63,6 +63,24 @@ class UdpE2eTest {
         assertEquals("via nc", r.out(), r.describe());
     }
 
+    /** Datagrams above the MTU, up to the largest UDP allows, are reassembled, echoed and fragmented back. */
+    @Test
+    void largeDatagramsUpTo65507BytesAreEchoedWhole() {
+        String py = String.join("\n",
+                "import os, socket",
+                "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)",
+                "s.settimeout(5)",
+                "s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)",
+                "for n in (1472, 1473, 8000, 65507):",
+                "    data = os.urandom(n)",
+                "    s.sendto(data, ('" + LiveHost.HOST_IP + "', 7))",
+                "    back, a = s.recvfrom(65535)",
+                "    print(n, back == data)");
+        Exec.Result r = ns.exec(T, "/usr/bin/python3", "-c", py);
+        assertTrue(r.ok(), r.describe());
+        assertEquals("1472 True\n1473 True\n8000 True\n65507 True", r.out().trim(), r.describe());
+    }
+
     /** RFC 1122 §4.1.3.1: UDP to a closed port gets ICMP port unreachable; a connected socket sees ECONNREFUSED. */
     @Test
     void rfc1122_4_1_3_1ClosedPortGivesTheClientConnectionRefused() {
