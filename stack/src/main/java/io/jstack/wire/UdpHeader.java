@@ -20,8 +20,4 @@ public record UdpHeader(int sourcePort, int destinationPort, int length, int che
         buf.putShort(off + 4, (short) length);
         buf.putShort(off + 6, (short) checksum);
     }
-
-    public int length() {
-        return length;
-    }
 }

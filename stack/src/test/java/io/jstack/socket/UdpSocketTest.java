@@ -130,6 +130,55 @@ class UdpSocketTest {
     }
 
     @Test
+    void receiveQueueIsAlsoBoundedInBytes() throws Exception {
+        var net = MemoryLink.pair(65535);
+        var bigHost = new Host(HOST, net.a(), new ManualClock(), Ipv4Config.defaults());
+        var bigUdp = UdpLayer.install(bigHost);
+        try (var bigLoop = HostLoop.start(bigHost);
+             UdpSocket s = UdpSocket.bind(bigUdp, 5000, new UdpSocketOptions(256, 65507, 64, WAIT))) {
+            net.b().send(udp(PEER, 40000, HOST, 5000, new byte[40000]));
+            net.b().send(udp(PEER, 40000, HOST, 5000, new byte[40000])); // 80000 bytes would pass the bound
+            net.b().send(udp(PEER, 40000, HOST, 5000, new byte[20000]));
+            await(() -> bigUdp.counters().get(UdpCounter.udpInDatagrams)
+                    + bigUdp.counters().get(UdpCounter.udpRcvbufErrors) == 3, "3 datagrams processed");
+            assertEquals(1, s.dropped());
+            assertEquals(40000, s.receive(WAIT).length());
+            assertEquals(20000, s.receive(WAIT).length());
+        }
+    }
+
+    @Test
+    void manyReceiversOnOneSocketGetEachDatagramExactlyOnce() throws Exception {
+        int n = 200;
+        try (UdpSocket s = UdpSocket.bind(udp, 5000)) {
+            var seen = java.util.concurrent.ConcurrentHashMap.<Integer>newKeySet();
+            var duplicates = new java.util.concurrent.atomic.AtomicInteger();
+            var receivers = new ArrayList<Thread>();
+            for (int t = 0; t < 8; t++) {
+                receivers.add(Thread.ofVirtual().start(() -> {
+                    try {
+                        while (true) {
+                            int v = ByteBuffer.wrap(s.receive().data()).getInt();
+                            if (!seen.add(v)) duplicates.incrementAndGet();
+                        }
+                    } catch (IOException e) {
+                        // closed: done
+                    }
+                }));
+            }
+            for (int i = 0; i < n; i++) {
+                peer.send(udp(PEER, 40000, HOST, 5000, ByteBuffer.allocate(4).putInt(i).array()));
+                if (i % 100 == 99) await(() -> peer.pending() == 0, "the host to take the packets");
+            }
+            await(() -> seen.size() == n, "all datagrams received");
+            s.close();
+            for (Thread t : receivers) t.join(WAIT.toMillis());
+            assertEquals(0, duplicates.get());
+            assertEquals(0, s.dropped());
+        }
+    }
+
+    @Test
     void closeWakesABlockedReceiverOnAVirtualThread() throws Exception {
         UdpSocket s = UdpSocket.bind(udp, 5000);
         var result = new CompletableFuture<Throwable>();

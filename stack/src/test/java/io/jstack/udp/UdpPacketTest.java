@@ -29,6 +29,13 @@ class UdpPacketTest {
     }
 
     @Test
+    void headerRecordEmitsTheFixtureHeader() {
+        ByteBuffer b = ByteBuffer.allocate(8);
+        new UdpHeader(40000, 7, 13, 0x0bb8).emit(b, 0);
+        assertArrayEquals(java.util.Arrays.copyOf(HELLO, 8), b.array());
+    }
+
+    @Test
     void emitReproducesTheFixtureIncludingTheChecksumOverAnOddLength() {
         ByteBuffer b = ByteBuffer.allocate(HELLO.length);
         b.put(8, "hello".getBytes());
