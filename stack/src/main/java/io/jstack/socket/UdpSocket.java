@@ -34,6 +34,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>An ICMP port unreachable about a datagram this socket sent makes its next {@link #receive} throw
  * {@link PortUnreachableException} (RFC 1122 §4.1.3.3: UDP MUST pass ICMP errors to the application).
+ * Deviation: Linux reports these only on connected sockets (or with IP_RECVERR); a jstack socket has no connect,
+ * so any socket that sent from the port the error quotes gets it, once, on its next receive.
  */
 public final class UdpSocket implements Closeable {
     private final UdpLayer udp;
