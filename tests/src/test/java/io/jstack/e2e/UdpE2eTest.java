@@ -51,7 +51,7 @@ class UdpE2eTest {
     @Test
     void rfc862SocatRoundTripThroughUdpEcho() {
         long before = h.counter("Udp", "udpInDatagrams");
-        Exec.Result r = sh("printf 'hello, jstack' | socat -t 2 - UDP:" + LiveHost.HOST_IP + ":7");
+        Exec.Result r = sh("printf 'hello, jstack' | socat -t 1 - UDP:" + LiveHost.HOST_IP + ":7");
         assertTrue(r.ok(), r.describe());
         assertEquals("hello, jstack", r.out(), r.describe());
         assertTrue(h.counter("Udp", "udpInDatagrams") > before);
@@ -59,7 +59,7 @@ class UdpE2eTest {
 
     @Test
     void rfc862NcRoundTripThroughUdpEcho() {
-        Exec.Result r = sh("printf 'via nc' | nc -u -w 2 " + LiveHost.HOST_IP + " 7");
+        Exec.Result r = sh("printf 'via nc' | nc -u -w 1 " + LiveHost.HOST_IP + " 7");
         assertEquals("via nc", r.out(), r.describe());
     }
 
@@ -112,6 +112,22 @@ class UdpE2eTest {
         Exec.Result r = ns.exec(T, "/usr/bin/python3", "-c", py);
         assertTrue(r.ok(), r.describe());
         assertEquals("type=3 code=2 quoted-protocol=253", r.out().trim(), r.describe());
+    }
+
+    /** With --no-udp-echo and --no-dns, ports 7 and 53 are closed like any other. */
+    @Test
+    void servicesSwitchedOffLeaveTheirPortsClosed() {
+        try (Netns off = Netns.create();
+             LiveHost quiet = LiveHost.start(off, LiveHost.options(off).withUdp(
+                     new io.jstack.tools.UdpServiceOptions(false, false, java.util.List.of())))) {
+            Exec.Result echo = off.exec(T, "sh", "-c", "printf x | socat -t 1 - UDP:" + LiveHost.HOST_IP + ":7");
+            assertTrue(echo.err().contains("Connection refused"), echo.describe());
+            Exec.Result dig = off.exec(T, "dig", "@" + LiveHost.HOST_IP, "+time=1", "+tries=1", "jstack.test");
+            assertFalse(dig.out().contains("status: NOERROR"), dig.describe());
+            assertTrue(quiet.counter("Udp", "udpNoPorts") >= 2, quiet.counters().toString());
+            assertFalse(quiet.counters().containsKey("Dns"));
+            quiet.assertHealthy();
+        }
     }
 
     /** traceroute's UDP probes reach the host at the first hop, and its port unreachable ends the trace. */
