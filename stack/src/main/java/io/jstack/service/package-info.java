@@ -1,5 +1,7 @@
 /**
- * Small services the virtual host runs on top of the socket API, each on its own virtual thread: UDP echo
- * (RFC 862) and the DNS responder (RFC 1035). They are ordinary socket users and never run on the event loop.
+ * The small standard services of the virtual host, each an ordinary user of {@link io.jstack.socket} on virtual
+ * threads, never on the event loop: echo (RFC 862) over TCP and UDP, discard (RFC 863), character generator
+ * (RFC 864), and the DNS responder on UDP port 53 (RFC 1035; its parser is {@code io.jstack.dns}). Imports
+ * {@code socket}, {@code tcp} and {@code udp} (to be handed the layer) and {@code dns} only.
  */
 package io.jstack.service;
