@@ -6,7 +6,6 @@ import io.jstack.ip.Ipv4Layer;
 import io.jstack.ip.TransportHandler;
 import io.jstack.stat.CounterSet;
 import io.jstack.wire.IpProtocol;
-import io.jstack.wire.Ipv4Address;
 import io.jstack.wire.Ipv4Packet;
 import io.jstack.wire.Malformed;
 import io.jstack.wire.UdpPacket;
@@ -118,8 +117,9 @@ public final class UdpLayer implements TransportHandler {
         if (r == null) {
             counters.increment(UdpCounter.udpNoPorts);
             // RFC 1122 §4.1.3.1: with no listener on the port, UDP SHOULD send ICMP Port Unreachable -- but
-            // never about a datagram sent to a broadcast or multicast address (RFC 1122 §3.2.2).
-            if (dst == ip.address() && !Ipv4Address.isBroadcastOrMulticast(dst)) {
+            // never about a datagram sent to a broadcast or multicast address (RFC 1122 §3.2.2), so only about
+            // one sent to our own unicast address.
+            if (dst == ip.address()) {
                 icmpErrors.destinationUnreachable(PORT_UNREACHABLE, packet.buffer(), packet.offset(), now);
             }
             return;
