@@ -8,6 +8,8 @@ import io.jstack.link.PcapWriter;
 import io.jstack.time.Clock;
 import io.jstack.tun.TunException;
 import io.jstack.tun.TunLink;
+import io.jstack.udp.UdpLayer;
+import io.jstack.wire.IpProtocol;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -26,6 +28,7 @@ public final class RunningHost implements AutoCloseable {
     private final Optional<PcapLink> pcap;
     private final Host host;
     private final HostLoop loop;
+    private UdpServices udpServices;
     private boolean stopped;
 
     private RunningHost(ServeOptions options, TunLink tun, Optional<PcapLink> pcap, Host host, HostLoop loop) {
@@ -68,7 +71,17 @@ public final class RunningHost implements AutoCloseable {
             throw e;
         }
         host.addCounters("Tun", tun::counters);
-        return new RunningHost(o, tun, pcap, host, HostLoop.start(host));
+        RunningHost running = new RunningHost(o, tun, pcap, host, HostLoop.start(host));
+        // Services bind their ports through the loop, so they start once it runs.
+        if (host.ip().handler(IpProtocol.UDP.code()) instanceof UdpLayer udp) {
+            try {
+                running.udpServices = UdpServices.start(host, udp, o.udp());
+            } catch (RuntimeException e) {
+                running.close();
+                throw e;
+            }
+        }
+        return running;
     }
 
     public ServeOptions options() {
@@ -91,6 +104,7 @@ public final class RunningHost implements AutoCloseable {
     public synchronized void stop(PrintStream out) {
         if (stopped) return;
         stopped = true;
+        if (udpServices != null) udpServices.close();
         loop.close();
         printCounters(host.counters(), out);
         out.println("Host:");

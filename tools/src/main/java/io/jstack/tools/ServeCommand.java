@@ -1,12 +1,16 @@
 package io.jstack.tools;
 
+import io.jstack.dns.DnsConfig;
 import io.jstack.host.Host;
 import io.jstack.ip.Ipv4Config;
 import io.jstack.link.Link;
 import io.jstack.time.Clock;
+import io.jstack.udp.UdpLayer;
 import io.jstack.wire.Ipv4Address;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -57,10 +61,23 @@ public final class ServeCommand implements Callable<Integer> {
                     + "jstack created it); then use: ip netns exec NAME ping ADDR")
     String netns;
 
+    @Option(names = "--dns", paramLabel = "NAME=ADDR", converter = DnsEntryConverter.class,
+            description = "an A record the DNS responder on port 53 serves (repeatable; default: jstack.test=<--ip>); "
+                    + "other names in its zones get NXDOMAIN")
+    List<DnsConfig.Entry> dns = new ArrayList<>();
+
+    @Option(names = "--no-dns", description = "do not run the DNS responder on UDP port 53")
+    boolean noDns;
+
+    @Option(names = "--no-udp-echo", description = "do not run UDP echo on port 7 (RFC 862)")
+    boolean noUdpEcho;
+
     /** The validated options; bad combinations are usage errors (exit code 2). */
     ServeOptions options() {
         try {
-            return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns));
+            if (noDns && !dns.isEmpty()) throw new IllegalArgumentException("--dns and --no-dns exclude each other");
+            return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
+                    new UdpServiceOptions(!noUdpEcho, !noDns, dns));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -72,6 +89,7 @@ public final class ServeCommand implements Callable<Integer> {
      */
     public static Host buildHost(ServeOptions o, Link link, Clock clock) {
         Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
+        UdpLayer.install(host);
         return host;
     }
 
@@ -97,6 +115,17 @@ public final class ServeCommand implements Callable<Integer> {
         public Ipv4Address convert(String value) {
             try {
                 return Ipv4Address.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class DnsEntryConverter implements ITypeConverter<DnsConfig.Entry> {
+        @Override
+        public DnsConfig.Entry convert(String value) {
+            try {
+                return DnsConfig.Entry.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

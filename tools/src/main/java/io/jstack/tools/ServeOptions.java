@@ -16,9 +16,16 @@ import java.util.Optional;
  * @param mtu    link MTU
  * @param pcap   capture file, if any
  * @param netns  network namespace for the device (created if absent), if any
+ * @param udp    the UDP services (echo, DNS) and the DNS records
  */
 public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
-        Optional<String> netns) {
+        Optional<String> netns, UdpServiceOptions udp) {
+    /** With the default UDP services. */
+    public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
+            Optional<String> netns) {
+        this(tun, ip, hostIp, mtu, pcap, netns, UdpServiceOptions.defaults());
+    }
+
     /** Throws {@link IllegalArgumentException} with a one-line reason when the options do not fit together. */
     public ServeOptions {
         if (ip.equals(hostIp.address())) {
@@ -35,7 +42,7 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
         tunOptions(tun, ip, hostIp, mtu, netns); // validates the name, MTU and namespace
     }
 
-    /** tun0, 10.0.0.2, 10.0.0.1/24, MTU 1500, no capture, the caller's namespace. */
+    /** tun0, 10.0.0.2, 10.0.0.1/24, MTU 1500, no capture, the caller's namespace, UDP echo and DNS on. */
     public static ServeOptions defaults() {
         return new ServeOptions("tun0", Ipv4Address.parse("10.0.0.2"), HostAddress.parse("10.0.0.1/24"), 1500,
                 Optional.empty(), Optional.empty());
@@ -62,6 +69,10 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */
+    public ServeOptions withUdp(UdpServiceOptions udp) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp);
+    }
+
     public TunOptions tunOptions() {
         return tunOptions(tun, ip, hostIp, mtu, netns);
     }
