@@ -31,6 +31,7 @@ final class EnvironBuilder {
         String rawPath = q < 0 ? target : target.substring(0, q);
         env.put(Environ.PATH_INFO, percentDecode(rawPath));
         env.put(Environ.QUERY_STRING, q < 0 ? "" : target.substring(q + 1));
+        env.put("RAW_URI", head.target()); // Gunicorn's extension: the request-target as received
         if (head.contentLength() >= 0) env.put(Environ.CONTENT_LENGTH, Long.toString(head.contentLength()));
         String host = head.field("Host");
         var local = conn.localAddress();
