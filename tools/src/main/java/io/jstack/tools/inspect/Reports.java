@@ -22,6 +22,7 @@ final class Reports {
         out.append("Follow: tcp,ascii\nFilter: tcp.stream eq ").append(stream).append('\n');
         Packet.TcpSegment first = null;
         for (Packet p : packets) if (p.tcp != null && p.tcp.stream() == stream) { first = p.tcp; break; }
+        if (first == null) out.append("Node 0: :0\nNode 1: :0\n"); // what tshark prints for a stream it did not see
         if (first != null) {
             String a = first.src() + ":" + first.srcPort(), b = first.dst() + ":" + first.dstPort();
             out.append("Node 0: ").append(a).append('\n').append("Node 1: ").append(b).append('\n');
@@ -134,8 +135,9 @@ final class Reports {
     /** Byte counts as Wireshark prints sizes: bytes below 10 000, then kB, MB (SI). */
     static String size(long bytes) {
         if (bytes < 10_000) return bytes + " bytes";
-        if (bytes < 10_000_000) return Math.round(bytes / 1000.0) + " kB";
-        return Math.round(bytes / 1_000_000.0) + " MB";
+        if (bytes < 10_000_000) return bytes / 1000 + " kB";
+        if (bytes < 10_000_000_000L) return bytes / 1_000_000 + " MB";
+        return bytes / 1_000_000_000 + " GB";
     }
 
     /** Frames and bytes per interval, like {@code tshark -z io,stat,INTERVAL}. */
@@ -185,7 +187,7 @@ final class Reports {
         String box = "| %-" + (width - 4) + "s |%n";
         out.append(String.format(box, "IO Statistics")).append(String.format(box, ""));
         // tshark 4.0 pads the microseconds of a whole-second interval's duration with spaces ("2. 33698"); kept for equality
-        String duration = decimals == 0 ? String.format("%d.%6d", last / 1_000_000_000L, last % 1_000_000_000L / 1000)
+        String duration = decimals == 0 ? String.format("%d.%6d", (last + 500) / 1000 / 1_000_000L, (last + 500) / 1000 % 1_000_000L)
                 : String.format("%." + decimals + "f", last / 1e9);
         out.append(String.format(box, "Duration: " + duration + " secs"));
         out.append(String.format(box, "Interval: " + String.format("%." + decimals + "f", interval) + " secs"));

@@ -172,7 +172,7 @@ final class TcpTracker {
                     && (rev.lastSegmentFlags & ZERO_WINDOW_PROBE) != 0) {
                 a |= ZERO_WINDOW_PROBE_ACK;
                 checkRest = false;
-            } else if (sameAsLast && ack == fwd.lastAck) {
+            } else if (sameAsLast && window != 0 && ack == fwd.lastAck) {
                 fwd.dupAckNum++;
                 a |= DUPLICATE_ACK;
                 fwd.dupAckFrame = fwd.lastNonDupAck;
