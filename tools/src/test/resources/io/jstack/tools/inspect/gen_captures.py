@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the synthetic captures the inspect tests compare against tshark. Usage: gen_captures.py OUTDIR"""
 import sys, os
-from scapy.all import IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
+from scapy.all import CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
 from scapy.utils import PcapNgWriter
 
 out = sys.argv[1]
@@ -152,8 +152,8 @@ def malformed_pkts():
     ps.append(at(Raw(b"")))                                   # empty frame
     return ps
 
-def write_raw(name, pkts, linktype=101):
-    w = PcapWriter(os.path.join(out, name), linktype=linktype, sync=True)
+def write_raw(name, pkts, linktype=101, **kw):
+    w = PcapWriter(os.path.join(out, name), linktype=linktype, sync=True, **kw)
     for p in pkts:
         w.write(p)
     w.close()
@@ -164,6 +164,9 @@ if __name__ == "__main__":
     write_raw("dns.pcap", dns_pkts(), linktype=228)
     write_raw("tcp.pcap", tcp_pkts())
     write_raw("malformed.pcap", malformed_pkts())
+    sll = [at(CookedLinux(pkttype=0, lladdrtype=772, lladdrlen=6, proto=0x0800) / p) for p in dns_pkts() + tcp_pkts()[:12]]
+    write_raw("sll.pcap", sll, linktype=113)
+    write_raw("be-nano.pcap", icmp_pkts()[:8], nano=True, endianness=">")
     eth = [at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / p) for p in dns_pkts() + tcp_pkts()[:6]]
     w = PcapNgWriter(os.path.join(out, "eth.pcapng"))
     for p in eth:
