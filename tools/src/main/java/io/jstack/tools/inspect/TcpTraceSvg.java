@@ -52,7 +52,8 @@ final class TcpTraceSvg {
         if (seqMin == Long.MAX_VALUE) { seqMin = 0; seqMax = 1; }
         if (seqMax <= seqMin) seqMax = seqMin + 1;
         if (t1 <= t0) t1 = t0 + 1_000_000;
-        Scale x = new Scale(t0, t1, LEFT, WIDTH - RIGHT), y = new Scale(seqMin, seqMax, HEIGHT - BOTTOM, TOP);
+        long tEnd = t1 + (t1 - t0) / 30; // room on the right for the last segment
+        Scale x = new Scale(t0, tEnd, LEFT, WIDTH - RIGHT), y = new Scale(seqMin, seqMax, HEIGHT - BOTTOM, TOP);
         svg.append(String.format("<text x=\"%d\" y=\"24\" font-size=\"15\">Sequence Numbers (tcptrace) for %s → %s (stream %d)</text>%n",
                 LEFT, esc(sender), esc(receiver), stream));
         axes(svg, x, y);
@@ -69,8 +70,8 @@ final class TcpTraceSvg {
             lastWinY = wy;
         }
         if (!ackPath.isEmpty()) {
-            ackPath.append(" H").append(fmt(x.map(t1)));
-            winPath.append(" H").append(fmt(x.map(t1)));
+            ackPath.append(" H").append(fmt(x.map(tEnd)));
+            winPath.append(" H").append(fmt(x.map(tEnd)));
             svg.append("<path class=\"window\" d=\"").append(winPath).append("\" fill=\"none\" stroke=\"#2ca02c\" stroke-width=\"1.5\"/>\n");
             svg.append("<path class=\"ack\" d=\"").append(ackPath).append("\" fill=\"none\" stroke=\"#a0522d\" stroke-width=\"1.5\"/>\n");
         }
