@@ -63,4 +63,9 @@ public class Ipv4Bench {
                 Packets.HOST, Packets.PEER);
         return tx.getShort(10);
     }
+
+    /** The transmit buffer {@link #build} writes, for the check that the benchmark builds a valid header. */
+    ByteBuffer txForTest() {
+        return tx;
+    }
 }
