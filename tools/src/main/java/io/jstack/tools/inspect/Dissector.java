@@ -18,6 +18,25 @@ public final class Dissector {
     private final Map<String, Fragments> fragments = new HashMap<>();
     private final Map<String, Integer> echoRequests = new HashMap<>();
     final TcpTracker tcp = new TcpTracker();
+    /** What a first pass learned about later frames (tshark -2); null in single-pass mode. */
+    private final FirstPass hints;
+    /** Filled during this pass, for a second one. */
+    final FirstPass learned = new FirstPass();
+
+    /** Links from earlier frames to later ones, which only a second pass can print. */
+    public static final class FirstPass {
+        final Map<Integer, Integer> replyIn = new HashMap<>();
+        final Map<Integer, Integer> reassembledIn = new HashMap<>();
+    }
+
+    public Dissector() {
+        this(null);
+    }
+
+    /** A second-pass dissector that prints the links {@code hints} found (tshark -2). */
+    public Dissector(FirstPass hints) {
+        this.hints = hints;
+    }
 
     /** Decodes frame {@code number} (1-based). */
     public Packet dissect(Frame f, int number) {
@@ -229,6 +248,11 @@ public final class Dissector {
             Bytes whole = reassemble(p, src, dst, id, proto, fragOff * 8, mf, payload);
             if (whole == null) {
                 p.info.append(String.format("Fragmented IP protocol (proto=%s %d, off=%d, ID=%04x)", protoName(proto), proto, fragOff * 8, id));
+                Integer in = hints == null ? null : hints.reassembledIn.get(p.number);
+                if (in != null) {
+                    p.info.append(" [Reassembled in #").append(in).append(']');
+                    n.add("[Reassembled IPv4 in frame: " + in + "]");
+                }
                 return;
             }
             payload = whole;
@@ -267,6 +291,7 @@ public final class Dissector {
             if (n > 0) System.arraycopy(e.getValue(), 0, whole, e.getKey(), n);
         }
         fragments.remove(key);
+        for (int f : fr.frames) if (f != p.number) learned.reassembledIn.put(f, p.number);
         Node r = new Node("[" + fr.frames.size() + " IPv4 Fragments (" + fr.totalLen + " bytes): " + framesList(fr.frames) + "]");
         p.tree.add(r);
         return Bytes.of(whole);
@@ -349,9 +374,15 @@ public final class Dissector {
                 if (type == 8) {
                     echoRequests.put(src + ">" + dst + "#" + ident + "/" + seq, p.number);
                     if (echoRequests.size() > 65536) echoRequests.clear();
+                    if (hints != null) {
+                        Integer reply = hints.replyIn.get(p.number);
+                        p.info.append(reply != null ? " (reply in " + reply + ")" : " (no response found!)");
+                        if (reply != null) n.add("[Response frame: " + reply + "]");
+                    }
                 } else {
                     Integer req = echoRequests.get(dst + ">" + src + "#" + ident + "/" + seq);
                     if (req != null) {
+                        learned.replyIn.putIfAbsent(req, p.number);
                         p.info.append(" (request in ").append(req).append(')');
                         n.add("[Request frame: " + req + "]");
                     } else {

@@ -35,6 +35,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "-e", paramLabel = "FIELD", description = "a field to print with -T fields (repeatable)")
     List<String> fieldNames = new ArrayList<>();
 
+    @Option(names = "-2", description = "two passes, like tshark -2: requests name their replies, fragments their reassembly")
+    boolean twoPass;
+
     @Option(names = "-q", description = "do not print the packets (with -z or --follow/--conv/--io)")
     boolean quiet;
 
@@ -64,7 +67,7 @@ public final class InspectCommand implements Callable<Integer> {
             err.println("jstack inspect: cannot read " + file + ": " + e.getMessage());
             return 2;
         }
-        List<Packet> packets = decode(r.frames());
+        List<Packet> packets = twoPass ? decodeTwoPass(r.frames()) : decode(r.frames());
         List<Runnable> reports = new ArrayList<>();
         boolean printPackets = !quiet && graph == null;
         if (follow != null) {
@@ -129,6 +132,16 @@ public final class InspectCommand implements Callable<Integer> {
     /** Decodes every frame in order. */
     public static List<Packet> decode(List<Frame> frames) {
         Dissector d = new Dissector();
+        List<Packet> packets = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) packets.add(d.dissect(frames.get(i), i + 1));
+        return packets;
+    }
+
+    /** Decodes every frame twice; the second pass prints links to later frames that the first found. */
+    public static List<Packet> decodeTwoPass(List<Frame> frames) {
+        Dissector first = new Dissector();
+        for (int i = 0; i < frames.size(); i++) first.dissect(frames.get(i), i + 1);
+        Dissector d = new Dissector(first.learned);
         List<Packet> packets = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) packets.add(d.dissect(frames.get(i), i + 1));
         return packets;
