@@ -38,6 +38,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "-2", description = "two passes, like tshark -2: requests name their replies, fragments their reassembly")
     boolean twoPass;
 
+    @Option(names = "-c", paramLabel = "COUNT", description = "read only the first COUNT packets")
+    Integer count;
+
     @Option(names = "-q", description = "do not print the packets (with -z or --follow/--conv/--io)")
     boolean quiet;
 
@@ -64,10 +67,13 @@ public final class InspectCommand implements Callable<Integer> {
         try {
             r = CaptureReader.read(file);
         } catch (IOException e) {
-            err.println("jstack inspect: cannot read " + file + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            err.println("jstack inspect: cannot read " + file + ": " + why);
             return 2;
         }
-        List<Packet> packets = twoPass ? decodeTwoPass(r.frames()) : decode(r.frames());
+        List<Frame> frames = count == null ? r.frames() : r.frames().subList(0, Math.max(0, Math.min(count, r.frames().size())));
+        List<Packet> packets = twoPass ? decodeTwoPass(frames) : decode(frames);
         List<Runnable> reports = new ArrayList<>();
         boolean printPackets = !quiet && graph == null;
         if (follow != null) {
@@ -107,11 +113,13 @@ public final class InspectCommand implements Callable<Integer> {
                 if (format.equals("fields")) out.println(fieldsLine(p, fieldNames));
                 else if (verbose) out.print(tree(p));
                 else out.println(summary(p));
+                p.tree.clear(); // printed: the reports below need only the TCP facts
             }
         }
         for (Runnable report : reports) report.run();
         if (r.error() != null) {
-            err.println("jstack inspect: " + file + ": " + r.error() + " (the packets before it were decoded)");
+            err.println("jstack inspect: " + file + ": " + r.error()
+                    + (r.frames().isEmpty() ? "" : " (the " + r.frames().size() + " packets before it were decoded)"));
         }
         out.flush();
         err.flush();
