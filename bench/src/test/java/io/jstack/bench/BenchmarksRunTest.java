@@ -77,4 +77,18 @@ class BenchmarksRunTest {
         long perPacket = (mx.getThreadAllocatedBytes(tid) - before) / n;
         assertTrue(perPacket < 64, "the echo path allocated " + perPacket + " bytes per 1500-byte packet");
     }
+
+    @Test
+    void httpParserBenchParsesEachRequestToItsHead() {
+        for (String r : new String[] {"wrk", "curl", "browser"}) {
+            var b = new HttpParserBench();
+            b.request = r;
+            b.setup();
+            for (int i = 0; i < 3; i++) {
+                var head = (io.jstack.http.RequestHead) b.parse();
+                assertEquals("GET", head.method(), r);
+                assertEquals("10.0.0.2", head.field("Host"), r);
+            }
+        }
+    }
 }
