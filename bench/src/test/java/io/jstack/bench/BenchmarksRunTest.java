@@ -91,4 +91,30 @@ class BenchmarksRunTest {
             }
         }
     }
+
+    @Test
+    void tcpSegmentBenchReceivesAndSendsOneSegmentPerOperationInStep() {
+        for (int size : SIZES) {
+            var b = new TcpSegmentBench();
+            b.size = size;
+            b.setup(); // runs both paths three times and throws if the connection falls out of step
+            for (int i = 0; i < 100; i++) {
+                assertEquals(size - 40, b.receive());
+                assertEquals(size, b.send());
+            }
+            b.verify();
+        }
+    }
+
+    @Test
+    void tcpTransferBenchMovesAll64MiBOverBothLinks() {
+        for (String link : new String[] {"ring", "memory"}) {
+            var b = new TcpTransferBench();
+            b.mtu = 9000;
+            b.link = link;
+            b.setup();
+            assertEquals(TcpTransferBench.BYTES, b.transfer(), link);
+            b.verify();
+        }
+    }
 }
