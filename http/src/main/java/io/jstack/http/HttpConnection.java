@@ -1,0 +1,362 @@
+package io.jstack.http;
+
+import io.jstack.http.ServerStats.Counter;
+import io.jstack.http.gateway.Body;
+import io.jstack.http.gateway.Environ;
+import io.jstack.socket.StreamConnection;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+
+/**
+ * One connection's loop, on its own virtual thread: read a request head, run the application, frame its response,
+ * repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order because the
+ * bytes after one message stay in the buffer for the next (§9.3.2).
+ */
+final class HttpConnection implements Runnable {
+    private final HttpServer server;
+    private final StreamConnection conn;
+    private final HttpLimits limits;
+    private final RequestParser parser;
+    private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
+    private InputStream in;
+    private ResponseOutput out;
+    private boolean busy, draining;
+    private boolean eof;
+
+    HttpConnection(HttpServer server, StreamConnection conn) {
+        this.server = server;
+        this.conn = conn;
+        this.limits = server.options().limits();
+        this.parser = new RequestParser(limits);
+    }
+
+    /** Graceful shutdown: an idle connection closes now; a busy one after its current response. */
+    synchronized void drain() {
+        draining = true;
+        if (!busy) closeQuietly();
+    }
+
+    private synchronized boolean beginRequest() {
+        if (draining) return false;
+        busy = true;
+        return true;
+    }
+
+    private synchronized boolean endRequest() {
+        busy = false;
+        return !draining;
+    }
+
+    void abort() {
+        try {
+            conn.abort();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            conn.close();
+        } catch (IOException ignored) {
+            // already gone
+        }
+    }
+
+    @Override
+    public void run() {
+        var stats = server.stats();
+        stats.increment(Counter.CONNECTIONS_ACCEPTED);
+        stats.add(Counter.CONNECTIONS_ACTIVE, 1);
+        try {
+            in = conn.input();
+            out = new ResponseOutput(conn.output(), stats);
+            boolean first = true;
+            while (true) {
+                RequestParser.Event e = readHead(first);
+                first = false;
+                if (e == null) break;
+                if (e == RequestParser.Event.ERROR) {
+                    stats.increment(Counter.BAD_REQUESTS);
+                    var err = parser.error();
+                    Response.simple(out, server, err.status(), Response.reasonPhrase(err.status()), false);
+                    lingeringClose();
+                    break;
+                }
+                if (!beginRequest()) break;
+                boolean again = exchange(parser.head());
+                if (!endRequest() || !again) break;
+            }
+        } catch (IOException e) {
+            stats.increment(Counter.CLIENT_DISCONNECTS);
+        } catch (RuntimeException e) {
+            server.options().errorLog().println("jstack: connection failed: " + e);
+        } finally {
+            closeQuietly();
+            stats.add(Counter.CONNECTIONS_ACTIVE, -1);
+            server.remove(this);
+        }
+    }
+
+    /**
+     * Waits for a request head. The idle timeout bounds the wait for its first byte on a persistent connection; the
+     * header timeout bounds the whole head once it began (or from accept), so a slowloris client is cut off.
+     * Returns null when the client went away or timed out while idle.
+     */
+    private RequestParser.Event readHead(boolean first) throws IOException {
+        long now = System.nanoTime();
+        long headerDeadline = now + limits.headerTimeout().toNanos();
+        long idleDeadline = first ? headerDeadline : now + limits.idleTimeout().toNanos();
+        boolean started = first;
+        while (true) {
+            var e = parser.next(buf);
+            if (e == RequestParser.Event.HEAD || e == RequestParser.Event.ERROR) return e;
+            if (e == RequestParser.Event.END) continue; // (not reached: END follows a HEAD, consumed by the exchange)
+            if (!started && !parser.idle()) {
+                started = true;
+                headerDeadline = System.nanoTime() + limits.headerTimeout().toNanos();
+            }
+            long deadline = started ? headerDeadline : idleDeadline;
+            try {
+                if (!fill(deadline)) {
+                    return null; // EOF between requests, or mid-head: nothing to answer
+                }
+            } catch (SocketTimeoutException t) {
+                if (!started) {
+                    server.stats().increment(Counter.IDLE_TIMEOUTS);
+                    return null;
+                }
+                // RFC 9110 §15.5.9: 408 when the server would like to close an unused connection.
+                server.stats().increment(Counter.HEADER_TIMEOUTS);
+                Response.simple(out, server, 408, "Request Timeout", false);
+                return null;
+            }
+        }
+    }
+
+    /** Reads more bytes into the buffer; false at end of stream. Throws SocketTimeoutException past the deadline. */
+    private boolean fill(long deadlineNanos) throws IOException {
+        if (eof) return false;
+        long left = deadlineNanos - System.nanoTime();
+        if (left <= 0) throw new SocketTimeoutException("deadline passed");
+        conn.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+        buf.compact();
+        try {
+            int n = in.read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
+            if (n < 0) {
+                eof = true;
+                return false;
+            }
+            buf.position(buf.position() + n);
+            server.stats().add(Counter.BYTES_IN, n);
+            return true;
+        } finally {
+            buf.flip();
+        }
+    }
+
+    /** One request/response exchange. Returns whether the connection may carry another request. */
+    private boolean exchange(RequestHead head) throws IOException {
+        var stats = server.stats();
+        stats.increment(Counter.REQUESTS);
+        var response = new Response(head, out, server, head.keepAlive());
+        var input = new RequestInput(head, response);
+        Environ environ;
+        try {
+            environ = EnvironBuilder.build(head, conn, server.options(), input);
+        } catch (IllegalArgumentException bad) {
+            stats.increment(Counter.BAD_REQUESTS);
+            Response.simple(out, server, 400, "Bad Request", false);
+            return false;
+        }
+        Body body = null;
+        try {
+            body = server.application().call(environ, response);
+            if (body == null) throw new IllegalStateException("application returned null instead of a Body");
+            response.send(body);
+        } catch (ClientGone gone) {
+            stats.increment(Counter.CLIENT_DISCONNECTS);
+            return false;
+        } catch (Throwable thrown) {
+            if (thrown instanceof Error err && !(thrown instanceof AssertionError)) throw err;
+            Throwable t = requestSideCause(thrown);
+            if (t instanceof ClientGone) {
+                stats.increment(Counter.CLIENT_DISCONNECTS);
+                return false;
+            }
+            if (t instanceof IOException && !(t instanceof BadBody)) {
+                // the client went away while we wrote: nothing to answer
+                stats.increment(Counter.CLIENT_DISCONNECTS);
+                return false;
+            }
+            if (response.headersSent()) {
+                // Too late for an error page: cut the connection so the client sees an incomplete message.
+                stats.increment(Counter.APPLICATION_ERRORS);
+                server.logError(head, t);
+                abort();
+                return false;
+            }
+            if (t instanceof BadBody bad) {
+                stats.increment(Counter.BAD_REQUESTS);
+                Response.simple(out, server, bad.error.status(), Response.reasonPhrase(bad.error.status()), false);
+                lingeringClose();
+                return false;
+            }
+            stats.increment(Counter.APPLICATION_ERRORS);
+            server.logError(head, t);
+            Response.simple(out, server, 500, "Internal Server Error", false);
+            return false;
+        } finally {
+            if (body != null) {
+                try {
+                    body.close(); // PEP 3333: close() after success, error or client disconnect
+                } catch (Throwable t) {
+                    server.logError(head, t);
+                }
+            }
+        }
+        if (response.truncated) {
+            abort();
+            return false;
+        }
+        if (!response.keepAlive || response.overrun) return false;
+        return input.finish();
+    }
+
+    /** The request-side failure (bad body, client gone) behind an application's wrapping, or {@code t} itself. */
+    private static Throwable requestSideCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof BadBody || c instanceof ClientGone) return c;
+        return t;
+    }
+
+    /** Closes after an error without losing the response to an RST: half-close, read a little, then close. */
+    private void lingeringClose() {
+        try {
+            conn.shutdownOutput();
+            long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            long budget = 256 * 1024;
+            buf.clear().flip();
+            while (budget > 0 && fill(deadline)) {
+                budget -= buf.remaining();
+                buf.position(buf.limit());
+            }
+        } catch (IOException ignored) {
+            // the client closed first: fine
+        }
+    }
+
+    /** The client closed or reset while the application read its body. */
+    static final class ClientGone extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        ClientGone(String m) {
+            super(m);
+        }
+    }
+
+    /** The request body broke the framing rules (bad chunk, too large): the server answers with its status. */
+    static final class BadBody extends IOException {
+        private static final long serialVersionUID = 1L;
+        final HttpError error;
+
+        BadBody(HttpError error) {
+            super(error.status() + " " + error.reason());
+            this.error = error;
+        }
+    }
+
+    /**
+     * wsgi.input: the request content, ending at Content-Length or the last chunk. The first read sends
+     * {@code 100 Continue} when the client asked for it (RFC 9110 §10.1.1) and no response has started.
+     */
+    final class RequestInput extends InputStream {
+        private final RequestHead head;
+        private final Response response;
+        private ByteBuffer pending;
+        private boolean done;
+        private boolean continueSent;
+
+        RequestInput(RequestHead head, Response response) {
+            this.head = head;
+            this.response = response;
+            this.done = !head.hasBody();
+            if (done) parser.next(buf); // consume the END of a bodiless message
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) return 0;
+            while (true) {
+                if (pending != null && pending.hasRemaining()) {
+                    int n = Math.min(len, pending.remaining());
+                    pending.get(b, off, n);
+                    return n;
+                }
+                if (done) return -1;
+                var e = parser.next(buf);
+                switch (e) {
+                    case BODY -> pending = parser.body();
+                    case END -> done = true;
+                    case ERROR -> throw new BadBody(parser.error());
+                    case NEED_MORE -> {
+                        sendContinueIfExpected();
+                        boolean more;
+                        try {
+                            more = fill(System.nanoTime() + limits.bodyReadTimeout().toNanos());
+                        } catch (SocketTimeoutException t) {
+                            throw new ClientGone("request body read timed out");
+                        }
+                        if (!more) throw new ClientGone("client closed before the end of the request body");
+                    }
+                    default -> throw new IllegalStateException("unexpected " + e);
+                }
+            }
+        }
+
+        @Override
+        public int available() {
+            return pending == null ? 0 : pending.remaining();
+        }
+
+        private void sendContinueIfExpected() throws IOException {
+            if (!head.expectContinue() || continueSent || response.headersSent()) return;
+            continueSent = true;
+            out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
+            out.flush();
+        }
+
+        /**
+         * After the response: reads and discards the rest of the request content so the next request can be parsed,
+         * up to {@code drainBytes}. Returns whether the connection may carry another request.
+         */
+        boolean finish() throws IOException {
+            if (done && (pending == null || !pending.hasRemaining())) return true;
+            // RFC 9110 §10.1.1: we answered without 100 Continue; the client may never send the content.
+            if (head.expectContinue() && !continueSent) return false;
+            long budget = limits.drainBytes();
+            byte[] scrap = new byte[8192];
+            try {
+                while (budget > 0) {
+                    int n = read(scrap, 0, (int) Math.min(scrap.length, budget));
+                    if (n < 0) return true;
+                    budget -= n;
+                }
+            } catch (BadBody | ClientGone e) {
+                return false;
+            }
+            return false;
+        }
+    }
+}
