@@ -2,9 +2,11 @@ package io.jstack.tools;
 
 import io.jstack.host.Host;
 import io.jstack.host.HostLoop;
+import io.jstack.link.ImpairedLink;
 import io.jstack.link.Link;
 import io.jstack.link.PcapLink;
 import io.jstack.link.PcapWriter;
+import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.tun.TunException;
 import io.jstack.tun.TunLink;
@@ -29,6 +31,7 @@ public final class RunningHost implements AutoCloseable {
     private final Host host;
     private final HostLoop loop;
     private UdpServices udpServices;
+    private TcpServices tcpServices;
     private boolean stopped;
 
     private RunningHost(ServeOptions options, TunLink tun, Optional<PcapLink> pcap, Host host, HostLoop loop) {
@@ -64,6 +67,13 @@ public final class RunningHost implements AutoCloseable {
                 throw new TunException("cannot write the capture file " + o.pcap().get() + ": " + why, e);
             }
         }
+        Optional<ImpairedLink> impaired = Optional.empty();
+        if (!o.impair().isNone()) {
+            // Outside the capture, so the capture shows what really crossed the device.
+            ImpairedLink i = new ImpairedLink(link, o.impair(), o.seed(), Clock.system());
+            impaired = Optional.of(i);
+            link = i;
+        }
         Host host;
         try {
             host = ServeCommand.buildHost(o, link, Clock.system());
@@ -73,8 +83,17 @@ public final class RunningHost implements AutoCloseable {
             throw e;
         }
         host.addCounters("Tun", tun::counters);
+        impaired.ifPresent(i -> host.addCounters("Impair", i::counters));
         RunningHost running = new RunningHost(o, tun, pcap, host, HostLoop.start(host));
         // Services bind their ports through the loop, so they start once it runs.
+        if (host.ip().handler(IpProtocol.TCP.code()) instanceof TcpLayer tcp) {
+            try {
+                running.tcpServices = TcpServices.start(tcp, o.tcp());
+            } catch (RuntimeException e) {
+                running.close();
+                throw e;
+            }
+        }
         if (host.ip().handler(IpProtocol.UDP.code()) instanceof UdpLayer udp) {
             try {
                 running.udpServices = UdpServices.start(host, udp, o.udp());
@@ -107,6 +126,7 @@ public final class RunningHost implements AutoCloseable {
         if (stopped) return;
         stopped = true;
         if (udpServices != null) udpServices.close();
+        if (tcpServices != null) tcpServices.close();
         loop.close();
         printCounters(host.counters(), out);
         out.println("Host:");

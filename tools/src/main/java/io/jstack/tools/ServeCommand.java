@@ -3,7 +3,9 @@ package io.jstack.tools;
 import io.jstack.dns.DnsConfig;
 import io.jstack.host.Host;
 import io.jstack.ip.Ipv4Config;
+import io.jstack.link.Impairment;
 import io.jstack.link.Link;
+import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.udp.UdpLayer;
 import io.jstack.wire.Ipv4Address;
@@ -72,12 +74,32 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-udp-echo", description = "do not run UDP echo on port 7 (RFC 862)")
     boolean noUdpEcho;
 
+    @Option(names = "--no-tcp-echo", description = "do not run TCP echo on port 7 (RFC 862)")
+    boolean noTcpEcho;
+
+    @Option(names = "--no-discard", description = "do not run TCP discard on port 9 (RFC 863)")
+    boolean noDiscard;
+
+    @Option(names = "--no-chargen", description = "do not run TCP chargen on port 19 (RFC 864)")
+    boolean noChargen;
+
+    @Option(names = "--impair", paramLabel = "SPEC",
+            description = "impair the link both ways, e.g. loss=2%,dup=1%,reorder=2%,corrupt=1%,delay=10ms,jitter=2ms "
+                    + "(any subset); impaired packets are counted")
+    String impair;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of --impair's random choices, to repeat a run (default: ${DEFAULT-VALUE})")
+    long seed;
+
     /** The validated options; bad combinations are usage errors (exit code 2). */
     ServeOptions options() {
         try {
             if (noDns && !dns.isEmpty()) throw new IllegalArgumentException("--dns and --no-dns exclude each other");
+            Impairment impairment = impair == null ? Impairment.NONE : Impairment.parse(impair);
             return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
-                    new UdpServiceOptions(!noUdpEcho, !noDns, dns));
+                    new UdpServiceOptions(!noUdpEcho, !noDns, dns),
+                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
@@ -90,6 +112,7 @@ public final class ServeCommand implements Callable<Integer> {
     public static Host buildHost(ServeOptions o, Link link, Clock clock) {
         Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
         UdpLayer.install(host);
+        TcpLayer.install(host);
         return host;
     }
 

@@ -1,5 +1,6 @@
 package io.jstack.tools;
 
+import io.jstack.link.Impairment;
 import io.jstack.tun.TunOptions;
 import io.jstack.wire.Ipv4Address;
 import java.nio.file.Path;
@@ -17,13 +18,22 @@ import java.util.Optional;
  * @param pcap   capture file, if any
  * @param netns  network namespace for the device (created if absent), if any
  * @param udp    the UDP services (echo, DNS) and the DNS records
+ * @param tcp    the TCP services (echo, discard, chargen)
+ * @param impair impairment of the link in both directions ({@link Impairment#NONE}: none)
+ * @param seed   seed of the impairment's random choices, so a run can be repeated
  */
 public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
-        Optional<String> netns, UdpServiceOptions udp) {
-    /** With the default UDP services. */
+        Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed) {
+    /** With the default UDP and TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns) {
         this(tun, ip, hostIp, mtu, pcap, netns, UdpServiceOptions.defaults());
+    }
+
+    /** With the default TCP services and no impairment. */
+    public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
+            Optional<String> netns, UdpServiceOptions udp) {
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1);
     }
 
     /** Throws {@link IllegalArgumentException} with a one-line reason when the options do not fit together. */
@@ -49,28 +59,36 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     }
 
     public ServeOptions withTun(String name) {
-        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns);
+        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withIp(Ipv4Address address, HostAddress kernelSide) {
-        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns);
+        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withMtu(int bytes) {
-        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns);
+        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withPcap(Optional<Path> file) {
-        return new ServeOptions(tun, ip, hostIp, mtu, file, netns);
+        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withNetns(Optional<String> name) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed);
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */
     public ServeOptions withUdp(UdpServiceOptions udp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+    }
+
+    public ServeOptions withTcp(TcpServiceOptions tcp) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+    }
+
+    public ServeOptions withImpairment(Impairment impair, long seed) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
     }
 
     public TunOptions tunOptions() {
@@ -90,6 +108,7 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
         return "jstack: virtual host " + ip + " is up on " + tun + netns.map(ns -> " in netns " + ns).orElse("")
                 + " (kernel side " + hostIp + ", MTU " + mtu + ")"
                 + pcap.map(p -> ", capturing to " + p).orElse("")
+                + (impair.isNone() ? "" : ", impairing " + impair + " (seed " + seed + ")")
                 + "; try: " + prefix + "ping " + ip;
     }
 }
