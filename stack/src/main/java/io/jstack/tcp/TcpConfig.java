@@ -45,7 +45,7 @@ public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Dura
     public static TcpConfig defaults() {
         return new TcpConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200),
                 Duration.ofSeconds(60), 12, 6, 256 * 1024, 256 * 1024, Duration.ofMillis(40), true, 1000,
-                Duration.ofSeconds(60), 128);
+                Duration.ofSeconds(60), 1024);
     }
 
     public TcpConfig withMsl(Duration d) {
