@@ -67,6 +67,13 @@ final class ReceiveSpace {
         return ranges;
     }
 
+    /** Bytes held out of order. */
+    int outOfOrderBytes() {
+        int n = 0;
+        for (int i = 0; i < ranges; i++) n += ends[i] - starts[i];
+        return n;
+    }
+
     /**
      * Takes {@code len} bytes (already trimmed to the window) with sequence number {@code seq} from {@code src}
      * at an absolute index.

@@ -20,11 +20,13 @@ import java.time.Duration;
  * @param challengeAcksPerSecond rate limit of RFC 5961 challenge ACKs over the whole host (§7)
  * @param finWait2Timeout     how long a connection closed by its application waits in FIN-WAIT-2
  * @param defaultBacklog      listen backlog when the application gives none
+ * @param outOfOrderMemoryBytes cap on out-of-order data held over all connections together (each is also
+ *                            bounded by its receive buffer); past it, out-of-order segments are dropped
  */
 public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Duration maxRto, int maxRetransmissions,
                         int maxSynRetransmissions, int sendBufferBytes, int receiveBufferBytes, Duration delayedAck,
                         boolean windowScaling, int challengeAcksPerSecond, Duration finWait2Timeout,
-                        int defaultBacklog) {
+                        int defaultBacklog, long outOfOrderMemoryBytes) {
     public TcpConfig {
         if (msl.isNegative()) throw new IllegalArgumentException("MSL must not be negative: " + msl);
         if (minRto.isNegative() || minRto.isZero()) throw new IllegalArgumentException("min RTO must be positive");
@@ -40,54 +42,61 @@ public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Dura
             throw new IllegalArgumentException("delayed ACK must be under 500 ms (RFC 5681 §4.2)");
         }
         if (defaultBacklog < 1) throw new IllegalArgumentException("backlog must be at least 1");
+        if (outOfOrderMemoryBytes < 0) throw new IllegalArgumentException("out-of-order memory must not be negative");
     }
 
     public static TcpConfig defaults() {
         return new TcpConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200),
                 Duration.ofSeconds(60), 12, 6, 256 * 1024, 256 * 1024, Duration.ofMillis(40), true, 1000,
-                Duration.ofSeconds(60), 1024);
+                Duration.ofSeconds(60), 1024, 64L << 20);
     }
 
     public TcpConfig withMsl(Duration d) {
         return new TcpConfig(d, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
-                finWait2Timeout, defaultBacklog);
+                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes);
     }
 
     public TcpConfig withMinRto(Duration d) {
         return new TcpConfig(msl, initialRto, d, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
-                finWait2Timeout, defaultBacklog);
+                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes);
     }
 
     public TcpConfig withBuffers(int sendBytes, int receiveBytes) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBytes, receiveBytes, delayedAck, windowScaling, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog);
+                defaultBacklog, outOfOrderMemoryBytes);
     }
 
     public TcpConfig withWindowScaling(boolean on) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, on, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog);
+                defaultBacklog, outOfOrderMemoryBytes);
     }
 
     public TcpConfig withMaxRetransmissions(int n) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, n, maxSynRetransmissions, sendBufferBytes,
                 receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog);
+                defaultBacklog, outOfOrderMemoryBytes);
     }
 
     public TcpConfig withChallengeAcksPerSecond(int n) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, n, finWait2Timeout,
-                defaultBacklog);
+                defaultBacklog, outOfOrderMemoryBytes);
     }
 
     public TcpConfig withDelayedAck(Duration d) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, d, windowScaling, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog);
+                defaultBacklog, outOfOrderMemoryBytes);
+    }
+
+    public TcpConfig withOutOfOrderMemory(long bytes) {
+        return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
+                sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
+                finWait2Timeout, defaultBacklog, bytes);
     }
 
     public long timeWaitNanos() {

@@ -208,6 +208,7 @@ public final class TcpConnection {
             if (prev == TcpState.SYN_SENT || prev == TcpState.SYN_RECEIVED) layer.count(TcpCounter.tcpAttemptFails, 1);
             if (wasEstab) layer.count(TcpCounter.tcpEstabResets, 1);
             retransmitAt = persistAt = delayedAckAt = closeAt = NEVER;
+            layer.adjustOutOfOrder(-rcv.outOfOrderBytes());
             if (next == TcpState.LISTEN) state = TcpState.CLOSED; // the listener lives on; this record does not
             layer.remove(this);
         }
@@ -669,7 +670,11 @@ public final class TcpConnection {
     private void processText(TcpPacket seg, long now) {
         if (segDataLen == 0) return;
         if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2) return;
-        ReceiveSpace.Arrival arrival = rcv.accept(segSeq, seg.buffer(), segDataOff, segDataLen);
+        int heldBefore = rcv.outOfOrderBytes();
+        ReceiveSpace.Arrival arrival = segSeq != rcv.rcvNxt && !layer.outOfOrderFits(segDataLen)
+                ? ReceiveSpace.Arrival.DROPPED // the host-wide cap on out-of-order memory
+                : rcv.accept(segSeq, seg.buffer(), segDataOff, segDataLen);
+        layer.adjustOutOfOrder(rcv.outOfOrderBytes() - heldBefore);
         switch (arrival) {
             case IN_ORDER -> {
                 // RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK at least every second full-sized segment, and

@@ -37,6 +37,7 @@ public final class TcpLayer implements TransportHandler {
     private final TcpPacket view = new TcpPacket();
     private Object[] timerScratch = new Object[16];
     private int nextEphemeral;
+    private long outOfOrderBytes;
     private long challengeWindowStart = Long.MIN_VALUE;
     private int challengeAcksInWindow;
 
@@ -269,6 +270,20 @@ public final class TcpLayer implements TransportHandler {
         TcpPacket.fillChecksum(tx, o, length, ip.address(), dst);
         counters.increment(TcpCounter.tcpOutSegs);
         ip.send(tx, length, IpProtocol.TCP.code(), dst, Ipv4Layer.DONT_FRAGMENT);
+    }
+
+    /** Whether {@code len} more out-of-order bytes fit under the host-wide cap. */
+    boolean outOfOrderFits(int len) {
+        return outOfOrderBytes + len <= config.outOfOrderMemoryBytes();
+    }
+
+    void adjustOutOfOrder(long delta) {
+        outOfOrderBytes += delta;
+    }
+
+    /** Out-of-order bytes held over all connections now. */
+    public long outOfOrderBytes() {
+        return outOfOrderBytes;
     }
 
     /** RFC 5961 §7: at most {@code challengeAcksPerSecond} challenge ACKs per second over the host. */

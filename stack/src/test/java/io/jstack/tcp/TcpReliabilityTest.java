@@ -179,4 +179,18 @@ class TcpReliabilityTest {
         assertEquals(TcpState.CLOSE_WAIT, p.conn.state());
         assertEquals(20, p.read().length);
     }
+
+    @Test
+    void outOfOrderDataBeyondTheHostWideCapIsDropped() {
+        var p = TcpPeer.start(TcpConfig.defaults().withOutOfOrderMemory(1500)).established();
+        int base = p.sndNxt;
+        p.send(base + 1000, p.iss + 1, flags(TcpFlag.ACK), 65535, bytes(1000));
+        assertEquals(1000, p.tcp.outOfOrderBytes());
+        p.send(base + 3000, p.iss + 1, flags(TcpFlag.ACK), 65535, bytes(1000));
+        assertEquals(1000, p.tcp.outOfOrderBytes());
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpOfoDropped));
+        p.send(base, p.iss + 1, flags(TcpFlag.ACK), 65535, bytes(1000));
+        assertEquals(0, p.tcp.outOfOrderBytes());
+        assertEquals(2000, p.read().length);
+    }
 }
