@@ -31,10 +31,16 @@ public final class TcpListener implements StreamListener {
 
     /** Binds {@code port} and listens with {@code backlog} (0: the configured default). */
     public static TcpListener bind(TcpLayer tcp, int port, int backlog) throws IOException {
+        return bind(tcp, port, backlog, TcpSocketOptions.defaults());
+    }
+
+    /** As {@link #bind(TcpLayer, int, int)}; accepted connections get {@code options}' buffer sizes. */
+    public static TcpListener bind(TcpLayer tcp, int port, int backlog, TcpSocketOptions options)
+            throws IOException {
         TcpListener l = new TcpListener(tcp);
         l.state = l.call(() -> {
             try {
-                TcpListenerState s = tcp.listen(port, backlog);
+                TcpListenerState s = tcp.listen(port, backlog, options.buffersOr(tcp));
                 s.setObserver(l::signal);
                 return s;
             } catch (IllegalStateException e) {

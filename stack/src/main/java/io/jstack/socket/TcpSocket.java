@@ -1,6 +1,7 @@
 package io.jstack.socket;
 
 import io.jstack.host.Host;
+import io.jstack.tcp.TcpBuffers;
 import io.jstack.tcp.TcpConnection;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpState;
@@ -58,11 +59,22 @@ public final class TcpSocket implements StreamConnection {
      * zero waits as long as the SYN retransmissions last).
      */
     public static TcpSocket connect(TcpLayer tcp, InetSocketAddress remote, Duration timeout) throws IOException {
+        return connect(tcp, remote, timeout, TcpSocketOptions.defaults());
+    }
+
+    /** As {@link #connect(TcpLayer, InetSocketAddress, Duration)}, with buffer sizes and no-delay of its own. */
+    public static TcpSocket connect(TcpLayer tcp, InetSocketAddress remote, Duration timeout,
+                                    TcpSocketOptions options) throws IOException {
         Objects.requireNonNull(remote);
         if (remote.isUnresolved()) throw new IOException("unresolved address: " + remote);
         int addr = Ipv4Address.of(remote.getAddress()).value();
         TcpSocket s = new TcpSocket(tcp);
-        s.conn = s.call(() -> tcp.connect(addr, remote.getPort(), 0, s::signal, s.host.clock().nanos()));
+        TcpBuffers buffers = options.buffersOr(tcp);
+        s.conn = s.call(() -> {
+            TcpConnection c = tcp.connect(addr, remote.getPort(), 0, buffers, s::signal, s.host.clock().nanos());
+            c.setNoDelay(options.noDelay(), s.host.clock().nanos());
+            return c;
+        });
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
         boolean done = s.awaitOnLoop(() -> s.conn.state() != TcpState.SYN_SENT
                 && s.conn.state() != TcpState.SYN_RECEIVED, deadline);
@@ -261,14 +273,9 @@ public final class TcpSocket implements StreamConnection {
         });
     }
 
-    /** The send buffer's limit in bytes (it grows with use up to this). */
-    public int sendBufferSize() {
-        return tcp.config().sendBufferBytes();
-    }
-
-    /** The receive buffer's limit in bytes, and so the largest window offered. */
-    public int receiveBufferSize() {
-        return tcp.config().receiveBufferBytes();
+    /** The send and receive buffers' limits in bytes (they grow with use up to these). */
+    public TcpBuffers buffers() throws IOException {
+        return call(conn::buffers);
     }
 
     /** The connection's state now. */

@@ -77,15 +77,15 @@ public final class TcpConnection {
     /** Both sides offered window scaling (RFC 7323 §2.2). */
     private boolean windowScaleOk;
 
-    TcpConnection(TcpLayer layer, int remoteAddr, int remotePort, int localPort) {
+    TcpConnection(TcpLayer layer, int remoteAddr, int remotePort, int localPort, TcpBuffers buffers) {
         this.layer = layer;
         this.config = layer.config();
         this.remoteAddr = remoteAddr;
         this.remotePort = remotePort;
         this.localPort = localPort;
         this.key = TcpLayer.key(remoteAddr, remotePort, localPort);
-        this.rcv = new ReceiveSpace(config.receiveBufferBytes());
-        this.queue = new RetransmitQueue(config.sendBufferBytes());
+        this.rcv = new ReceiveSpace(buffers.receiveBytes());
+        this.queue = new RetransmitQueue(buffers.sendBytes());
         this.rtt = new RttEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
                 config.maxRto().toNanos());
         this.rcvMss = layer.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU minus fixed IP and TCP headers
@@ -128,6 +128,11 @@ public final class TcpConnection {
     /** Whether the peer's FIN has been received and all data before it read: reads return -1. */
     public boolean atEof() {
         return finReceived && rcv.readable() == 0;
+    }
+
+    /** The send and receive buffers' limits. */
+    public TcpBuffers buffers() {
+        return new TcpBuffers(queue.free() + queue.size(), rcv.bufferMax());
     }
 
     /** Room in the send buffer. */
@@ -276,7 +281,7 @@ public final class TcpConnection {
     /** The smallest shift that lets the whole receive buffer be advertised (RFC 7323 §2.3). */
     private int ourWindowShift() {
         int shift = 0;
-        while (shift < 14 && (config.receiveBufferBytes() >>> shift) > 65535) shift++;
+        while (shift < 14 && (rcv.bufferMax() >>> shift) > 65535) shift++;
         return shift;
     }
 

@@ -113,9 +113,15 @@ public final class TcpLayer implements TransportHandler {
 
     /** LISTEN on {@code port} (RFC 9293 §3.10.1, passive OPEN). */
     public TcpListenerState listen(int port, int backlog) {
+        return listen(port, backlog, TcpBuffers.of(config));
+    }
+
+    /** LISTEN with buffer sizes of its own for the connections it accepts. */
+    public TcpListenerState listen(int port, int backlog, TcpBuffers buffers) {
         if (port <= 0 || port > 65535) throw new IllegalArgumentException("port must be 1-65535: " + port);
         if (listeners[port] != null) throw new IllegalStateException("port " + port + " is already listening");
-        TcpListenerState l = new TcpListenerState(this, port, backlog > 0 ? backlog : config.defaultBacklog());
+        TcpListenerState l = new TcpListenerState(this, port, backlog > 0 ? backlog : config.defaultBacklog(),
+                buffers);
         listeners[port] = l;
         return l;
     }
@@ -126,6 +132,12 @@ public final class TcpLayer implements TransportHandler {
 
     /** Active OPEN (RFC 9293 §3.10.1) from an ephemeral port, or {@code localPort} when not 0. */
     public TcpConnection connect(int remoteAddr, int remotePort, int localPort, TcpObserver observer, long now) {
+        return connect(remoteAddr, remotePort, localPort, TcpBuffers.of(config), observer, now);
+    }
+
+    /** Active OPEN with buffer sizes of its own. */
+    public TcpConnection connect(int remoteAddr, int remotePort, int localPort, TcpBuffers buffers,
+                                 TcpObserver observer, long now) {
         if (remotePort <= 0 || remotePort > 65535) throw new IllegalArgumentException("bad port " + remotePort);
         int port = localPort;
         if (port == 0) {
@@ -138,7 +150,7 @@ public final class TcpLayer implements TransportHandler {
         } else if (connections.get(key(remoteAddr, remotePort, port)) != null) {
             throw new IllegalStateException("address in use");
         }
-        TcpConnection c = new TcpConnection(this, remoteAddr, remotePort, port);
+        TcpConnection c = new TcpConnection(this, remoteAddr, remotePort, port, buffers);
         c.setObserver(observer);
         connections.put(c.key, c);
         c.openActive(now);
@@ -211,7 +223,7 @@ public final class TcpLayer implements TransportHandler {
             counters.increment(TcpCounter.tcpListenDrops);
             return;
         }
-        TcpConnection c = new TcpConnection(this, src, seg.sourcePort(), seg.destinationPort());
+        TcpConnection c = new TcpConnection(this, src, seg.sourcePort(), seg.destinationPort(), l.buffers());
         c.listener = l;
         l.onHandshakeStarted();
         connections.put(c.key, c);

@@ -11,19 +11,25 @@ public final class TcpListenerState {
     private final TcpLayer layer;
     private final int port;
     private final int backlog;
+    private final TcpBuffers buffers;
     private final ArrayDeque<TcpConnection> ready = new ArrayDeque<>();
     private int handshaking;
     private boolean closed;
     private TcpObserver observer = TcpObserver.NONE;
 
-    TcpListenerState(TcpLayer layer, int port, int backlog) {
+    TcpListenerState(TcpLayer layer, int port, int backlog, TcpBuffers buffers) {
         this.layer = layer;
+        this.buffers = buffers;
         this.port = port;
         this.backlog = backlog;
     }
 
     public int port() {
         return port;
+    }
+
+    public TcpBuffers buffers() {
+        return buffers;
     }
 
     public int backlog() {

@@ -191,4 +191,26 @@ class TcpSocketTest {
             assertEquals(1, net.b.connectionCount()); // the client in TIME-WAIT
         }
     }
+
+    @Test
+    void buffersAreSetPerSocketAndBoundTheOfferedWindow() throws Exception {
+        var opts = TcpSocketOptions.defaults().withBuffers(8192, 4096);
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5007, 0, opts)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5007), Duration.ofSeconds(5),
+                    TcpSocketOptions.defaults().withBuffers(2048, 16384).withNoDelay(true));
+            var server = listener.accept();
+            assertEquals(new io.jstack.tcp.TcpBuffers(8192, 4096), server.buffers());
+            assertEquals(new io.jstack.tcp.TcpBuffers(2048, 16384), client.buffers());
+            byte[] data = new byte[100_000];
+            new java.util.Random(2).nextBytes(data);
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                ex.submit(() -> {
+                    client.output().write(data);
+                    client.shutdownOutput();
+                    return null;
+                });
+                assertArrayEquals(data, server.input().readAllBytes());
+            }
+        }
+    }
 }
