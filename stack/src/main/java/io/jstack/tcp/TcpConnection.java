@@ -23,59 +23,57 @@ public final class TcpConnection {
     private static final System.Logger LOG = System.getLogger(TcpConnection.class.getName());
     static final long NEVER = Clock.NEVER;
 
-    private final TcpLayer layer;
-    private final TcpConfig config;
+    final TcpLayer layer;
+    final TcpConfig config;
     final int remoteAddr, remotePort, localPort;
     final long key;
     /** The listener of a passive open, while the connection is not yet accepted; else null. */
     TcpListenerState listener;
 
-    private TcpState state = TcpState.CLOSED;
+    TcpState state = TcpState.CLOSED;
     final SendSpace snd = new SendSpace();
     final ReceiveSpace rcv;
     final RetransmitQueue queue;
     final RttEstimator rtt;
     CongestionControl cc;
-    private TcpObserver observer = TcpObserver.NONE;
+    TcpObserver observer = TcpObserver.NONE;
 
     // Timers, as deadlines in nanoseconds.
-    private long retransmitAt = NEVER;
-    private long persistAt = NEVER;
-    private long delayedAckAt = NEVER;
-    private long closeAt = NEVER; // TIME-WAIT expiry, or the FIN-WAIT-2 limit of an orphan
-    private int retransmits;
-    private int persistBackoff;
+    long retransmitAt = NEVER;
+    long persistAt = NEVER;
+    long delayedAckAt = NEVER;
+    long closeAt = NEVER; // TIME-WAIT expiry, or the FIN-WAIT-2 limit of an orphan
+    int retransmits;
+    int persistBackoff;
 
     // ACK bookkeeping.
-    private boolean ackNow;
+    boolean ackNow;
     /**
      * An ACK that must leave as a segment of its own, ahead of any data: the duplicate ACK for out-of-order
      * data (RFC 5681 §4.2). Piggybacked on data it would not count as a duplicate at the sender (§2).
      */
-    private boolean pureAckNow;
-    private int unackedBytes;
+    boolean pureAckNow;
+    int unackedBytes;
     /** The largest segment received so far, up to our MSS: what "full-sized" means for delayed ACKs. */
-    private int rcvMssSeen = 536;
+    int rcvMssSeen = 536;
     /** Our MSS: what we offer and what we count full-sized received segments by. */
-    private final int rcvMss;
+    final int rcvMss;
 
     // RTT timing of one segment at a time (RFC 6298 §3: Karn's algorithm).
-    private boolean timing;
-    private int rttSeq;
-    private long rttStart;
+    boolean timing;
+    int rttSeq;
+    long rttStart;
 
     // The application's side.
-    private boolean finQueued;
-    private boolean userClosed;
-    private boolean finReceived;
-    private boolean noDelay;
-    private String error;
+    boolean finQueued;
+    boolean userClosed;
+    boolean finReceived;
+    boolean noDelay;
+    String error;
 
-    // Trimmed view of the segment being processed (set by checkSequence).
-    private int segSeq, segDataOff, segDataLen;
-    private boolean segFin, segSyn;
+    private final SegmentArrival arrival = new SegmentArrival(this);
     /** Both sides offered window scaling (RFC 7323 §2.2). */
-    private boolean windowScaleOk;
+    boolean windowScaleOk;
 
     TcpConnection(TcpLayer layer, int remoteAddr, int remotePort, int localPort, TcpBuffers buffers) {
         this.layer = layer;
@@ -221,7 +219,7 @@ public final class TcpConnection {
         observer.changed();
     }
 
-    private void fail(String why) {
+    void fail(String why) {
         if (error == null) error = why;
         transitionTo(TcpState.CLOSED);
     }
@@ -262,7 +260,7 @@ public final class TcpConnection {
      * Options in a SYN: the peer's MSS (RFC 9293 §3.7.1: 536 when absent), and window scaling, used only when
      * both sides offer it (RFC 7323 §2.2); shifts above 14 are taken as 14 (§2.3).
      */
-    private void takeSynOptions(TcpPacket seg) {
+    void takeSynOptions(TcpPacket seg) {
         int theirMss = seg.mssOption();
         if (theirMss < 0) theirMss = 536;
         snd.mss = Math.max(64, Math.min(theirMss, rcvMss));
@@ -285,7 +283,7 @@ public final class TcpConnection {
         return shift;
     }
 
-    private void sendSyn(long now, boolean withAck) {
+    void sendSyn(long now, boolean withAck) {
         int flags = SYN | (withAck ? ACK_FLAG : 0);
         int shift = withAck ? (windowScaleOk ? rcv.rcvWndShift : -1) : (config.windowScaling() ? ourWindowShift() : -1);
         layer.transmit(this, flags, snd.iss, withAck ? rcv.rcvNxt : 0, synWindow(), rcvMss, shift, 0, 0);
@@ -381,285 +379,14 @@ public final class TcpConnection {
         switch (state) {
             case CLOSED -> layer.replyReset(seg, remoteAddr); // §3.10.7.1
             case LISTEN -> {} // listening is done by TcpListenerState
-            case SYN_SENT -> onSegmentInSynSent(seg, now); // §3.10.7.3
-            default -> onSegmentSynchronized(seg, now); // §3.10.7.4
+            case SYN_SENT -> arrival.inSynSent(seg, now); // §3.10.7.3
+            default -> arrival.inSynchronizedState(seg, now); // §3.10.7.4
         }
         if (state != TcpState.CLOSED) output(now);
     }
 
-    /** §3.10.7.3: SYN-SENT. */
-    private void onSegmentInSynSent(TcpPacket seg, long now) {
-        boolean hasAck = seg.has(ACK_FLAG);
-        int ack = seg.ack();
-        // First: an ACK must acknowledge our SYN: SND.UNA < SEG.ACK =< SND.NXT.
-        if (hasAck && !(Seq.lt(snd.sndUna, ack) && Seq.leq(ack, snd.sndNxt))) {
-            if (!seg.has(RST)) layer.sendReset(remoteAddr, localPort, remotePort, ack, 0, false);
-            return;
-        }
-        // Second: a RST is acceptable only with an acceptable ACK (RFC 5961 §3.2 for SYN-SENT).
-        if (seg.has(RST)) {
-            if (hasAck) fail("connection refused");
-            return;
-        }
-        // Fourth: the SYN.
-        if (!seg.has(SYN)) return; // fifth: neither SYN nor RST, drop
-        rcv.init(seg.seq());
-        takeSynOptions(seg);
-        snd.sndWnd = seg.window();
-        snd.maxSndWnd = snd.sndWnd;
-        snd.sndWl1 = seg.seq();
-        snd.sndWl2 = ack;
-        if (hasAck) {
-            onSynAcknowledged(ack, now);
-            transitionTo(TcpState.ESTABLISHED);
-            ackNow = true; // <SEQ=SND.NXT><ACK=RCV.NXT><CTL=ACK>
-        } else {
-            // Simultaneous open (§3.5 Figure 7): SYN-RECEIVED, send <SEQ=ISS><ACK=RCV.NXT><CTL=SYN,ACK>.
-            transitionTo(TcpState.SYN_RECEIVED);
-            sendSyn(now, true);
-            retransmitAt = now + rtt.rtoNanos();
-        }
-    }
-
-    private void onSynAcknowledged(int ack, long now) {
-        if (timing && Seq.gt(ack, rttSeq)) {
-            rtt.sample(now - rttStart);
-            timing = false;
-        }
-        snd.sndUna = ack;
-        retransmits = 0;
-        retransmitAt = NEVER;
-    }
-
-    /** §3.10.7.4: the synchronized states and SYN-RECEIVED, one method per step. */
-    private void onSegmentSynchronized(TcpPacket seg, long now) {
-        if (state == TcpState.SYN_RECEIVED && simultaneousSynAck(seg)) {
-            // Deviation: in a simultaneous open the peer's SYN-ACK carries a SYN we already hold. RFC 9293's
-            // acceptability test would reject it; like Linux, we take its ACK and drop the SYN.
-            segSeq = seg.seq() + 1;
-            segDataOff = seg.payloadOffset();
-            segDataLen = 0;
-            segFin = false;
-            segSyn = false;
-        } else if (!checkSequence(seg, now)) {
-            return;
-        }
-        if (!checkReset(seg, now)) return;
-        if (!checkSyn(seg, now)) return;
-        if (!checkAck(seg, now)) return;
-        // Sixth, the URG bit: jstack delivers urgent data inline and ignores the pointer (RFC 6093 §6).
-        processText(seg, now);
-        checkFin(now);
-    }
-
-    private boolean simultaneousSynAck(TcpPacket seg) {
-        return seg.has(SYN) && seg.has(ACK_FLAG) && !seg.has(RST) && seg.seq() == rcv.irs
-                && listener == null && Seq.lt(snd.sndUna, seg.ack()) && Seq.leq(seg.ack(), snd.sndMax);
-    }
-
-    /**
-     * First: the acceptability test of §3.10.7.4 (four cases by SEG.LEN and RCV.WND), then trimming to the
-     * window. An unacceptable segment is answered with an ACK unless it is a RST.
-     */
-    private boolean checkSequence(TcpPacket seg, long now) {
-        int seq = seg.seq();
-        int segLen = seg.segmentLength();
-        int wnd = rcv.window();
-        int rcvNxt = rcv.rcvNxt;
-        boolean acceptable;
-        if (segLen == 0) {
-            acceptable = wnd == 0 ? seq == rcvNxt : Seq.inWindow(seq, rcvNxt, wnd);
-        } else {
-            acceptable = wnd != 0
-                    && (Seq.inWindow(seq, rcvNxt, wnd) || Seq.inWindow(seq + segLen - 1, rcvNxt, wnd));
-        }
-        segSeq = seq;
-        segDataOff = seg.payloadOffset();
-        segDataLen = seg.payloadLength();
-        segFin = seg.has(FIN);
-        segSyn = seg.has(SYN);
-        if (segSyn) segSeq++; // the SYN occupies the first sequence number
-        if (!acceptable) {
-            if (seg.has(RST)) return false;
-            if (state == TcpState.TIME_WAIT && seg.has(FIN)) {
-                // §3.10.7.4 eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL.
-                closeAt = now + config.timeWaitNanos();
-            }
-            pureAckNow = true;
-            // Special allowance for a zero window (§3.10.7.4): still process the ACK (and RST) of a
-            // segment at RCV.NXT, e.g. a zero-window probe, but none of its data.
-            if (wnd == 0 && seq == rcvNxt) {
-                segDataLen = 0;
-                segFin = false;
-                return true;
-            }
-            return false;
-        }
-        // Trim the front (already received) and the tail (beyond the window).
-        int front = rcvNxt - segSeq;
-        if (front > 0) {
-            int cut = Math.min(front, segDataLen);
-            segSeq += cut;
-            segDataOff += cut;
-            segDataLen -= cut;
-            if (front > cut) segFin = false; // the FIN too was old
-        }
-        int room = rcvNxt + wnd - segSeq;
-        if (segDataLen > room) {
-            segDataLen = Math.max(0, room);
-            segFin = false;
-        }
-        return true;
-    }
-
-    /**
-     * Second: RST (RFC 5961 §3.2): only a RST whose sequence number is exactly RCV.NXT resets; any other
-     * in-window RST draws a challenge ACK.
-     */
-    private boolean checkReset(TcpPacket seg, long now) {
-        if (!seg.has(RST)) return true;
-        if (seg.seq() != rcv.rcvNxt) {
-            challengeAck(now);
-            return false;
-        }
-        switch (state) {
-            case SYN_RECEIVED -> {
-                if (listener != null) {
-                    transitionTo(TcpState.LISTEN); // passive open: the listener carries on
-                } else {
-                    fail("connection refused");
-                }
-            }
-            case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> fail("connection reset by peer");
-            default -> transitionTo(TcpState.CLOSED); // CLOSING, LAST-ACK, TIME-WAIT
-        }
-        return false;
-    }
-
-    /**
-     * Fourth: a SYN in a synchronized state (RFC 5961 §4.2, adopted by RFC 9293 §3.10.7.4) draws a challenge
-     * ACK and is dropped. In SYN-RECEIVED a retransmitted SYN is answered by the SYN-ACK again.
-     */
-    private boolean checkSyn(TcpPacket seg, long now) {
-        if (!segSyn) return true;
-        if (state == TcpState.SYN_RECEIVED) {
-            ackNow = true; // in SYN-RECEIVED our "ACK" is the SYN-ACK
-            return false;
-        }
-        challengeAck(now);
-        return false;
-    }
-
-    /** Fifth: the ACK field (§3.10.7.4 and RFC 5961 §5.2). */
-    private boolean checkAck(TcpPacket seg, long now) {
-        if (!seg.has(ACK_FLAG)) return false; // "if the ACK bit is off drop the segment and return"
-        int ack = seg.ack();
-        if (state == TcpState.SYN_RECEIVED) {
-            if (!(Seq.lt(snd.sndUna, ack) && Seq.leq(ack, snd.sndMax))) {
-                layer.sendReset(remoteAddr, localPort, remotePort, ack, 0, false); // <SEQ=SEG.ACK><CTL=RST>
-                return false;
-            }
-            onSynAcknowledged(ack, now);
-            snd.sndWnd = (long) seg.window() << snd.sndWndShift;
-            snd.maxSndWnd = snd.sndWnd;
-            snd.sndWl1 = seg.seq();
-            snd.sndWl2 = ack;
-            transitionTo(finQueued ? TcpState.FIN_WAIT_1 : TcpState.ESTABLISHED);
-            if (state == TcpState.CLOSED) return false;
-            return ackedInState(now);
-        }
-        // RFC 5961 §5.2: acceptable only within [SND.UNA - MAX.SND.WND, SND.NXT]; else challenge ACK.
-        if (Seq.gt(ack, snd.sndMax) || Seq.lt(ack, snd.sndUna - (int) Math.min(snd.maxSndWnd, 1 << 30))) {
-            challengeAck(now);
-            return false;
-        }
-        long window = (long) seg.window() << snd.sndWndShift;
-        if (Seq.gt(ack, snd.sndUna)) {
-            onNewAck(ack, now);
-        } else if (ack == snd.sndUna && isDuplicateAck(seg, window)) {
-            onDuplicateAck(ack, now);
-        }
-        // Window update, guarded by SND.WL1/SND.WL2 against old segments (§3.10.7.4).
-        if (Seq.lt(snd.sndWl1, seg.seq()) || (snd.sndWl1 == seg.seq() && Seq.leq(snd.sndWl2, ack))) {
-            boolean opened = snd.sndWnd == 0 && window > 0;
-            snd.sndWnd = window;
-            snd.sndWl1 = seg.seq();
-            snd.sndWl2 = ack;
-            snd.maxSndWnd = Math.max(snd.maxSndWnd, window);
-            if (opened) {
-                persistAt = NEVER;
-                persistBackoff = 0;
-            }
-            if (window == 0 && snd.inFlight() == 0) {
-                // A closed window with nothing presumed in flight is the persist timer's job; the
-                // retransmission count must not run out while the peer answers probes (RFC 1122 §4.2.2.17).
-                retransmitAt = NEVER;
-                retransmits = 0;
-            }
-        }
-        return ackedInState(now);
-    }
-
-    /** The state-specific part of the fifth step: what the acknowledgment of our FIN does. */
-    private boolean ackedInState(long now) {
-        boolean finAcked = finQueued && snd.sndUna == finSeq() + 1;
-        switch (state) {
-            case FIN_WAIT_1 -> {
-                if (finAcked) {
-                    transitionTo(TcpState.FIN_WAIT_2);
-                    if (userClosed) closeAt = now + config.finWait2Timeout().toNanos();
-                }
-            }
-            case CLOSING -> {
-                if (finAcked) enterTimeWait(now);
-            }
-            case LAST_ACK -> {
-                if (finAcked) {
-                    transitionTo(TcpState.CLOSED);
-                    return false;
-                }
-            }
-            default -> {}
-        }
-        return true;
-    }
-
-    /** RFC 5681 §2: a duplicate ACK acknowledges nothing new, carries nothing and leaves the window alone. */
-    private boolean isDuplicateAck(TcpPacket seg, long window) {
-        return segDataLen == 0 && seg.payloadLength() == 0 && !seg.has(SYN) && !seg.has(FIN)
-                && window == snd.sndWnd && snd.sndWnd > 0 && snd.sndMax != snd.sndUna;
-    }
-
-    private void onNewAck(int ack, long now) {
-        int acked = ack - snd.sndUna;
-        int flight = snd.flightSize();
-        queue.acknowledge(ack);
-        snd.sndUna = ack;
-        if (Seq.gt(ack, snd.sndNxt)) snd.sndNxt = ack;
-        // RFC 6298 §3 (Karn): timing covers only a segment never retransmitted.
-        if (timing && Seq.gt(ack, rttSeq)) {
-            rtt.sample(now - rttStart);
-            timing = false;
-        }
-        retransmits = 0;
-        boolean partial = cc.onNewAck(ack, acked, flight);
-        if (partial) retransmitFirst(now); // RFC 6582 §3.2 step 3
-        // RFC 6298 §5.2: all data acknowledged: stop the timer; §5.3: new data acknowledged: restart it.
-        retransmitAt = snd.sndUna == snd.sndMax ? NEVER : now + rtt.rtoNanos();
-        observer.changed();
-    }
-
-    private void onDuplicateAck(int ack, long now) {
-        if (cc.onDuplicateAck(ack, snd.flightSize(), snd.sndMax)) {
-            // RFC 5681 §3.2 step 2: retransmit the segment that appears lost, then let cwnd (inflated in
-            // step 3) admit new data.
-            layer.count(TcpCounter.tcpFastRetrans, 1);
-            retransmitFirst(now);
-        }
-    }
-
     /** Sends the first unacknowledged segment again without moving SND.NXT. */
-    private void retransmitFirst(long now) {
+    void retransmitFirst(long now) {
         timing = false; // Karn: an ACK now may be for either copy
         int seq = snd.sndUna;
         int dataEnd = queue.end();
@@ -671,97 +398,17 @@ public final class TcpConnection {
         layer.count(TcpCounter.tcpRetransSegs, 1);
     }
 
-    /** Seventh: segment text, in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2 only. */
-    private void processText(TcpPacket seg, long now) {
-        if (segDataLen == 0) return;
-        if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2) return;
-        int heldBefore = rcv.outOfOrderBytes();
-        ReceiveSpace.Arrival arrival = segSeq != rcv.rcvNxt && !layer.outOfOrderFits(segDataLen)
-                ? ReceiveSpace.Arrival.DROPPED // the host-wide cap on out-of-order memory
-                : rcv.accept(segSeq, seg.buffer(), segDataOff, segDataLen);
-        layer.adjustOutOfOrder(rcv.outOfOrderBytes() - heldBefore);
-        switch (arrival) {
-            case IN_ORDER -> {
-                // RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK at least every second full-sized segment, and
-                // within the delayed-ACK limit otherwise.
-                unackedBytes += segDataLen;
-                rcvMssSeen = Math.min(rcvMss, Math.max(rcvMssSeen, segDataLen));
-                if (unackedBytes >= 2 * rcvMssSeen || config.delayedAck().isZero()) {
-                    ackNow = true;
-                } else if (delayedAckAt == NEVER) {
-                    delayedAckAt = now + config.delayedAck().toNanos();
-                }
-            }
-            case FILLED_GAP -> ackNow = true; // RFC 5681 §4.2: immediately when a segment fills a gap
-            case OUT_OF_ORDER -> {
-                pureAckNow = true; // RFC 5681 §4.2: an immediate duplicate ACK for out-of-order data
-                layer.count(TcpCounter.tcpOfoQueued, 1);
-            }
-            case DROPPED -> {
-                pureAckNow = true;
-                layer.count(TcpCounter.tcpOfoDropped, 1);
-            }
-        }
-        if (userClosed) rcv.discard();
-        observer.changed();
-    }
-
-    /**
-     * Eighth: FIN, once every byte before it has arrived. A FIN behind a gap is remembered and takes effect
-     * when the gap fills.
-     */
-    private void checkFin(long now) {
-        if (state == TcpState.CLOSED || state == TcpState.LISTEN || state == TcpState.SYN_SENT) return;
-        if (segFin) {
-            ackNow = true;
-            if (finReceived) return;
-            rcv.finPending = true;
-            rcv.finSeq = segSeq + segDataLen;
-        }
-        if (finReceived || !rcv.finPending || rcv.finSeq != rcv.rcvNxt) return;
-        rcv.finPending = false;
-        finReceived = true;
-        rcv.rcvNxt++;
-        ackNow = true;
-        switch (state) {
-            case SYN_RECEIVED, ESTABLISHED -> transitionTo(TcpState.CLOSE_WAIT);
-            case FIN_WAIT_1 -> {
-                if (snd.sndUna == finSeq() + 1) enterTimeWait(now);
-                else transitionTo(TcpState.CLOSING);
-            }
-            case FIN_WAIT_2 -> enterTimeWait(now);
-            default -> {} // CLOSE-WAIT, CLOSING, LAST-ACK, TIME-WAIT: the FIN was already taken
-        }
-        observer.changed();
-    }
-
-    /** TIME-WAIT for 2·MSL (RFC 9293 §3.4.2), with every other timer off. */
-    private void enterTimeWait(long now) {
-        transitionTo(TcpState.TIME_WAIT);
-        retransmitAt = persistAt = delayedAckAt = NEVER;
-        closeAt = now + config.timeWaitNanos();
-    }
-
-    private void challengeAck(long now) {
-        if (layer.allowChallengeAck(now)) {
-            layer.count(TcpCounter.tcpChallengeAcks, 1);
-            pureAckNow = true;
-        } else {
-            layer.count(TcpCounter.tcpChallengeAcksSuppressed, 1);
-        }
-    }
-
     // ---------------------------------------------------------------- output
 
-    private int finSeq() {
+    int finSeq() {
         return queue.end();
     }
 
-    private int advertiseWindow() {
+    int advertiseWindow() {
         return rcv.advertise(rcvMss);
     }
 
-    private void clearAckPending() {
+    void clearAckPending() {
         ackNow = false;
         pureAckNow = false;
         unackedBytes = 0;
@@ -856,7 +503,7 @@ public final class TcpConnection {
         }
     }
 
-    private void startTiming(int seq, long now) {
+    void startTiming(int seq, long now) {
         timing = true;
         rttSeq = seq;
         rttStart = now;
