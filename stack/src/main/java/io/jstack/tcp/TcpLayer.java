@@ -225,7 +225,7 @@ public final class TcpLayer implements TransportHandler {
         }
         TcpConnection c = new TcpConnection(this, src, seg.sourcePort(), seg.destinationPort(), l.buffers());
         c.listener = l;
-        l.onHandshakeStarted();
+        l.onHandshakeStarted(c);
         connections.put(c.key, c);
         c.openPassive(seg, now);
     }

@@ -13,7 +13,7 @@ public final class TcpListenerState {
     private final int backlog;
     private final TcpBuffers buffers;
     private final ArrayDeque<TcpConnection> ready = new ArrayDeque<>();
-    private int handshaking;
+    private final java.util.ArrayList<TcpConnection> handshaking = new java.util.ArrayList<>();
     private boolean closed;
     private TcpObserver observer = TcpObserver.NONE;
 
@@ -58,15 +58,15 @@ public final class TcpListenerState {
 
     /** RFC 9293 §3.10.7.2: a SYN for this port; false if the backlog is full and it is dropped. */
     boolean admit() {
-        return handshaking + ready.size() < backlog;
+        return handshaking.size() + ready.size() < backlog;
     }
 
-    void onHandshakeStarted() {
-        handshaking++;
+    void onHandshakeStarted(TcpConnection c) {
+        handshaking.add(c);
     }
 
     void onHandshakeEnded(TcpConnection c, TcpState next) {
-        handshaking--;
+        handshaking.remove(c);
         if (next == TcpState.CLOSED || next == TcpState.LISTEN) {
             c.listener = null;
             return;
@@ -85,6 +85,11 @@ public final class TcpListenerState {
             c.listener = null;
             c.abort(now);
         }
+        for (TcpConnection h : java.util.List.copyOf(handshaking)) {
+            h.listener = null;
+            h.abort(now);
+        }
+        handshaking.clear();
         observer.changed();
     }
 }

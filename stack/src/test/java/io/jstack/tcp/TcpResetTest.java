@@ -232,4 +232,16 @@ class TcpResetTest {
         assertEquals(1, p.tcp.counters().get(TcpCounter.tcpInCsumErrors));
         assertEquals(1, p.tcp.counters().get(TcpCounter.tcpInErrs));
     }
+
+    @Test
+    void closingAListenerResetsConnectionsStillInTheHandshake() {
+        var p = TcpPeer.start();
+        var l = p.tcp.listen(PORT, 8);
+        p.send(new TcpHeader(PEER_PORT, PORT, PEER_ISS, 0, flags(TcpFlag.SYN), 65535, 0, 1460, -1), new byte[0]);
+        p.expect();
+        l.close(p.now());
+        assertEquals(flags(TcpFlag.RST, TcpFlag.ACK), p.expect().flags());
+        assertNull(p.tcp.connection(PEER, PEER_PORT, PORT));
+        assertEquals(0, p.tcp.connectionCount());
+    }
 }
