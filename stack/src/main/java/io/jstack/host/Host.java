@@ -1,5 +1,6 @@
 package io.jstack.host;
 
+import io.jstack.icmp.IcmpConfig;
 import io.jstack.icmp.IcmpLayer;
 import io.jstack.ip.Ipv4Config;
 import io.jstack.ip.Ipv4Layer;
@@ -33,10 +34,14 @@ public final class Host {
     private final long startNanos;
 
     public Host(int address, Link link, Clock clock, Ipv4Config ipConfig) {
+        this(address, link, clock, ipConfig, IcmpConfig.defaults());
+    }
+
+    public Host(int address, Link link, Clock clock, Ipv4Config ipConfig, IcmpConfig icmpConfig) {
         this.link = link;
         this.clock = clock;
         this.ip = new Ipv4Layer(address, link, ipConfig);
-        this.icmp = IcmpLayer.install(ip);
+        this.icmp = IcmpLayer.install(ip, icmpConfig);
         this.startNanos = clock.nanos();
         addCounters("Ip", ip::counters);
         addCounters("Icmp", icmp::counters);

@@ -2,14 +2,15 @@ package io.jstack.ip;
 
 import io.jstack.link.Link;
 import io.jstack.stat.CounterSet;
-import io.jstack.time.Clock;
 import io.jstack.wire.Ipv4Packet;
 import io.jstack.wire.Malformed;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
- * The IPv4 layer of a single-address host: validates every received datagram, delivers it to the transport
- * registered for its protocol, and sends datagrams the transports build.
+ * The IPv4 layer of a single-address host: validates every received datagram, reassembles fragments, delivers
+ * datagrams to the transport registered for their protocol, and sends (fragmenting if needed) the datagrams the
+ * transports build. Never forwards.
  *
  * @spec https://www.rfc-editor.org/rfc/rfc791 RFC 791
  * @spec https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1 RFC 1122 §3.2.1
@@ -19,6 +20,8 @@ public final class Ipv4Layer {
     public static final int HEADROOM = Ipv4Packet.MIN_HEADER_LENGTH;
     /** Ask for DF on an outgoing datagram (RFC 791 §3.1); without it, datagrams above the MTU are fragmented. */
     public static final int DONT_FRAGMENT = Ipv4Packet.FLAG_DF;
+    /** The limited broadcast address (RFC 1122 §3.2.1.3 (c)). */
+    public static final int LIMITED_BROADCAST = 0xffffffff;
 
     private final int address;
     private final Link link;
@@ -27,6 +30,8 @@ public final class Ipv4Layer {
     private final TransportHandler[] handlers = new TransportHandler[256];
     private TransportHandler[] registered = new TransportHandler[0];
     private final Ipv4Packet view = new Ipv4Packet();
+    private final Ipv4Packet reassembled = new Ipv4Packet();
+    private final Reassembler reassembler;
     private final ByteBuffer tx = ByteBuffer.allocateDirect(Ipv4Packet.MAX_TOTAL_LENGTH + 1);
     private IcmpErrorSink icmp = IcmpErrorSink.NONE;
     private int nextIdent;
@@ -35,6 +40,7 @@ public final class Ipv4Layer {
         this.address = address;
         this.link = link;
         this.config = config;
+        this.reassembler = new Reassembler(config, counters);
     }
 
     public int address() {
@@ -56,12 +62,27 @@ public final class Ipv4Layer {
     public void register(int protocol, TransportHandler handler) {
         if (handlers[protocol] != null) throw new IllegalStateException("protocol " + protocol + " already registered");
         handlers[protocol] = handler;
-        registered = java.util.Arrays.copyOf(registered, registered.length + 1);
+        registered = Arrays.copyOf(registered, registered.length + 1);
         registered[registered.length - 1] = handler;
+    }
+
+    /** The transport registered for {@code protocol} (0-255), or null: lets ICMP pass errors to the transport. */
+    public TransportHandler handler(int protocol) {
+        return protocol >= 0 && protocol < handlers.length ? handlers[protocol] : null;
     }
 
     public void setIcmpErrorSink(IcmpErrorSink sink) {
         this.icmp = sink;
+    }
+
+    /** Partial datagrams awaiting fragments. */
+    public int reassemblyPending() {
+        return reassembler.pendingDatagrams();
+    }
+
+    /** Bytes the partial datagrams hold against {@link Ipv4Config#reassemblyMemoryBytes()}. */
+    public long reassemblyMemoryBytes() {
+        return reassembler.memoryBytes();
     }
 
     /** Processes one received packet, which fills {@code packet} from index 0 to its limit. Never throws. */
@@ -70,22 +91,36 @@ public final class Ipv4Layer {
         Ipv4Packet ip = view.wrap(packet, 0);
         Malformed m = ip.check();
         if (!m.ok()) {
+            // RFC 1122 §3.2.1.1-§3.2.1.2: wrong version or bad checksum MUST be silently discarded; so is every
+            // other malformed header (RFC 4293 ipSystemStatsInHdrErrors / InTruncatedPkts).
             counters.increment(m == Malformed.TRUNCATED ? IpCounter.ipInTruncatedPkts : IpCounter.ipInHdrErrors);
             return;
         }
-        // RFC 1122 §3.2.1.3: silently discard datagrams not addressed to us (a host does not forward).
+        // RFC 1122 §3.2.1.3: a host MUST silently discard a datagram whose source is not a single host:
+        // broadcast, multicast, Class E, or a loopback address arriving from outside.
+        if (!isValidSource(ip.source())) {
+            counters.increment(IpCounter.ipInHdrErrors);
+            return;
+        }
+        // RFC 1122 §3.2.1.3: a host silently discards datagrams not addressed to it (it does not forward).
+        // We accept our address and the limited broadcast; multicast groups are never joined.
         int dst = ip.destination();
-        if (dst != address && dst != 0xffffffff) {
+        if (dst != address && dst != LIMITED_BROADCAST) {
             counters.increment(IpCounter.ipInAddrErrors);
             return;
         }
+        // RFC 1122 §3.2.1.7: a host MUST NOT discard a datagram just because its TTL is below 2; TTL is not read.
         if (ip.isFragment()) {
-            // Reassembly is not built yet: count the fragment as a failed reassembly and drop it.
-            counters.increment(IpCounter.ipReasmReqds);
-            counters.increment(IpCounter.ipReasmFails);
-            return;
+            if (!reassembler.offer(ip, address, now, reassembled)) return;
+            ip = reassembled;
         }
         deliver(ip, now);
+    }
+
+    /** RFC 1122 §3.2.1.3: {0,0} is allowed as a source (a host learning its address); 127/8, 224/4, 240/4 are not. */
+    static boolean isValidSource(int src) {
+        int first = src >>> 24;
+        return first != 127 && first < 224;
     }
 
     private void deliver(Ipv4Packet ip, long now) {
@@ -110,36 +145,67 @@ public final class Ipv4Layer {
 
     /**
      * Sends the datagram whose transport bytes are {@code tx[HEADROOM, HEADROOM + payloadLength)} from our
-     * address to {@code dst}. {@code flags} is 0 or {@link #DONT_FRAGMENT}.
+     * address to {@code dst}. {@code flags} is 0 or {@link #DONT_FRAGMENT}. A datagram larger than the link MTU
+     * is fragmented unless DF is set (RFC 791 §3.2). The bytes of {@code tx} are overwritten.
      */
     public void send(ByteBuffer tx, int payloadLength, int protocol, int dst, int flags) {
         counters.increment(IpCounter.ipOutRequests);
         int total = HEADROOM + payloadLength;
-        if (total > Ipv4Packet.MAX_TOTAL_LENGTH) {
+        if (payloadLength < 0 || total > Ipv4Packet.MAX_TOTAL_LENGTH || total > tx.capacity()) {
             counters.increment(IpCounter.ipOutDiscards);
             return;
         }
-        if (total > link.mtu()) {
-            // Fragmentation is not built yet.
+        int ident = nextIdent++ & 0xffff;
+        int mtu = link.mtu();
+        if (total <= mtu) {
+            Ipv4Packet.emit(tx, 0, total, ident, flags & Ipv4Packet.FLAG_DF, config.defaultTtl(), protocol, address,
+                    dst);
+            tx.limit(total).position(0);
+            link.send(tx);
+            counters.increment(IpCounter.ipOutTransmits);
+            return;
+        }
+        // RFC 791 §3.2: "if the datagram is marked Don't Fragment ... it must be discarded".
+        int perFragment = (mtu - HEADROOM) & ~7;
+        if ((flags & Ipv4Packet.FLAG_DF) != 0 || perFragment < 8) {
             counters.increment(IpCounter.ipFragFails);
             counters.increment(IpCounter.ipOutDiscards);
             return;
         }
-        Ipv4Packet.emit(tx, 0, total, nextIdent++ & 0xffff, flags & Ipv4Packet.FLAG_DF, config.defaultTtl(),
-                protocol, address, dst);
-        tx.limit(total).position(0);
-        link.send(tx);
-        counters.increment(IpCounter.ipOutTransmits);
+        fragment(tx, payloadLength, perFragment, ident, protocol, dst);
+    }
+
+    /**
+     * RFC 791 §3.2 fragmentation in place: fragment k carries data [o, o + n) with its header in the 20 bytes in
+     * front of it, which held data of fragment k-1, already handed to the link (which copies). So no copy is made.
+     * Every fragment but the last carries a multiple of 8 bytes and MF; offsets count 8-byte units.
+     */
+    private void fragment(ByteBuffer tx, int payloadLength, int perFragment, int ident, int protocol, int dst) {
+        for (int o = 0; o < payloadLength; o += perFragment) {
+            int n = Math.min(perFragment, payloadLength - o);
+            boolean more = o + n < payloadLength;
+            int at = HEADROOM + o - Ipv4Packet.MIN_HEADER_LENGTH;
+            int frag = (more ? Ipv4Packet.FLAG_MF : 0) | (o >>> 3);
+            Ipv4Packet.emit(tx, at, Ipv4Packet.MIN_HEADER_LENGTH + n, ident, frag, config.defaultTtl(), protocol,
+                    address, dst);
+            tx.limit(at + Ipv4Packet.MIN_HEADER_LENGTH + n).position(at);
+            link.send(tx);
+            counters.increment(IpCounter.ipFragCreates);
+            counters.increment(IpCounter.ipOutTransmits);
+        }
+        counters.increment(IpCounter.ipFragOKs);
     }
 
     /** The earliest deadline of the IP layer itself (reassembly timeouts) and of its transports. */
     public long pollAt() {
-        long at = Clock.NEVER;
+        long at = reassembler.pollAt();
         for (TransportHandler h : registered) at = Math.min(at, h.pollAt());
         return at;
     }
 
+    /** Runs expired reassembly timers and the transports' timers. */
     public void onTimer(long now) {
+        if (reassembler.pollAt() <= now) reassembler.onTimer(now, icmp);
         for (TransportHandler h : registered) h.onTimer(now);
     }
 }

@@ -24,6 +24,11 @@ public final class Ipv4Packet {
     public static final int MAX_TOTAL_LENGTH = 65535;
     public static final int FLAG_DF = 0x4000;
     public static final int FLAG_MF = 0x2000;
+    /** Bit 0 of the flags: reserved, must be zero (RFC 791 §3.1). */
+    public static final int FLAG_RESERVED = 0x8000;
+    /** The largest IPv4 header: IHL 15. */
+    public static final int MAX_HEADER_LENGTH = 60;
+    private static final int OPTION_END = 0, OPTION_NOP = 1;
     private static final int VER_IHL = 0, TOS = 1, TOTAL_LENGTH = 2, IDENT = 4, FLAGS_FRAG = 6, TTL = 8,
             PROTOCOL = 9, CHECKSUM = 10, SOURCE = 12, DESTINATION = 16;
 
@@ -46,11 +51,12 @@ public final class Ipv4Packet {
 
     /**
      * Checks that the bytes up to {@code buf.limit()} hold a well-formed IPv4 header and datagram. After
-     * {@code NONE}, no accessor can throw. The header checksum is checked too (RFC 1122 §3.2.1.2: MUST verify).
+     * {@code NONE}, no accessor can throw. Bytes past the total length (link padding) are allowed.
      */
     public Malformed check() {
         int available = buf.limit() - off;
         if (available < MIN_HEADER_LENGTH) return Malformed.TRUNCATED;
+        // RFC 791 §3.1: Version 4; IHL counts 32-bit words and "the minimum value for a correct header is 5".
         if (version() != 4) return Malformed.BAD_VERSION;
         int hl = headerLength();
         if (hl < MIN_HEADER_LENGTH) return Malformed.BAD_HEADER_LENGTH;
@@ -58,10 +64,42 @@ public final class Ipv4Packet {
         int total = totalLength();
         if (total < hl) return Malformed.BAD_LENGTH;
         if (total > available) return Malformed.TRUNCATED;
+        // RFC 1122 §3.2.1.2: a host MUST verify the header checksum and silently discard a datagram that fails.
         if (Checksum.compute(buf, off, hl) != 0) return Malformed.BAD_CHECKSUM;
-        // RFC 791 §3.1: a fragment's end may not pass 65535; the evil bit is reserved and must be zero.
-        if ((flagsAndFragment() & 0x8000) != 0) return Malformed.BAD_FRAGMENT;
-        if (fragmentOffsetBytes() + total - hl > MAX_TOTAL_LENGTH - hl) return Malformed.BAD_FRAGMENT;
+        // RFC 791 §3.1: "Bit 0: reserved, must be zero".
+        int ff = flagsAndFragment();
+        if ((ff & FLAG_RESERVED) != 0) return Malformed.BAD_FRAGMENT;
+        if (isFragment()) {
+            int dataLength = total - hl;
+            // RFC 791 §3.2: every fragment but the last carries a multiple of 8 data octets; an empty fragment
+            // carries nothing and would only make reassembly ambiguous (Linux discards it too).
+            if (dataLength == 0 || (moreFragments() && (dataLength & 7) != 0)) return Malformed.BAD_FRAGMENT;
+            // RFC 791 §3.1: the whole datagram, header included, fits the 16-bit total length.
+            if (fragmentOffsetBytes() + dataLength > MAX_TOTAL_LENGTH - hl) return Malformed.BAD_FRAGMENT;
+        }
+        return checkOptions(hl);
+    }
+
+    /**
+     * RFC 791 §3.1: options are either one octet (End of Option List 0, No Operation 1) or type, length and data
+     * with a length that counts the type and length octets. We interpret none (RFC 1122 §3.2.1.8: silently ignore
+     * options not understood) but refuse a list that runs past the header.
+     */
+    private Malformed checkOptions(int hl) {
+        int i = off + MIN_HEADER_LENGTH;
+        int end = off + hl;
+        while (i < end) {
+            int type = Byte.toUnsignedInt(buf.get(i));
+            if (type == OPTION_END) break;
+            if (type == OPTION_NOP) {
+                i++;
+                continue;
+            }
+            if (i + 1 >= end) return Malformed.BAD_OPTION;
+            int len = Byte.toUnsignedInt(buf.get(i + 1));
+            if (len < 2 || i + len > end) return Malformed.BAD_OPTION;
+            i += len;
+        }
         return Malformed.NONE;
     }
 
@@ -91,8 +129,14 @@ public final class Ipv4Packet {
      */
     public static void emit(ByteBuffer buf, int off, int totalLength, int ident, int flagsAndFragment, int ttl,
                             int protocol, int src, int dst) {
+        emit(buf, off, 0, totalLength, ident, flagsAndFragment, ttl, protocol, src, dst);
+    }
+
+    /** As {@link #emit(ByteBuffer, int, int, int, int, int, int, int, int)}, with a type of service octet. */
+    public static void emit(ByteBuffer buf, int off, int tos, int totalLength, int ident, int flagsAndFragment,
+                            int ttl, int protocol, int src, int dst) {
         buf.put(off + VER_IHL, (byte) 0x45);
-        buf.put(off + TOS, (byte) 0);
+        buf.put(off + TOS, (byte) tos);
         buf.putShort(off + TOTAL_LENGTH, (short) totalLength);
         buf.putShort(off + IDENT, (short) ident);
         buf.putShort(off + FLAGS_FRAG, (short) flagsAndFragment);

@@ -1,11 +1,41 @@
 package io.jstack.tools;
 
-/** Entry point of jstack.jar. */
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/**
+ * Entry point of jstack.jar. The top-level command serves a virtual host ({@link ServeCommand}); further
+ * commands (inspect, ...) are registered as subcommands in {@link #commandLine()}.
+ */
 public final class Main {
+    /** Exit code for bad command-line input (picocli's convention, and what the README promises). */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code when the host cannot start (not root, device busy, ...). */
+    public static final int EXIT_FAILURE = 1;
+
     private Main() {}
 
     public static void main(String[] args) {
-        System.err.println("jstack: the command line is not built yet");
-        System.exit(2);
+        int code = commandLine().execute(args);
+        System.exit(code);
+    }
+
+    /** The whole command tree, with jstack's error style: one line naming the problem, exit code 2. */
+    public static CommandLine commandLine() {
+        CommandLine cmd = new CommandLine(new ServeCommand());
+        // Subcommands go here, e.g. cmd.addSubcommand(new InspectCommand()).
+        cmd.setParameterExceptionHandler((ex, args) -> {
+            PrintWriter err = ex.getCommandLine().getErr();
+            err.println("jstack: " + ex.getMessage() + " (see --help)");
+            err.flush();
+            return EXIT_USAGE;
+        });
+        cmd.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            PrintWriter err = commandLine.getErr();
+            err.println("jstack: " + ex.getMessage());
+            err.flush();
+            return EXIT_FAILURE;
+        });
+        return cmd;
     }
 }

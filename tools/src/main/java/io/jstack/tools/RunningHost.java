@@ -1,0 +1,135 @@
+package io.jstack.tools;
+
+import io.jstack.host.Host;
+import io.jstack.host.HostLoop;
+import io.jstack.link.Link;
+import io.jstack.link.PcapLink;
+import io.jstack.link.PcapWriter;
+import io.jstack.time.Clock;
+import io.jstack.tun.TunException;
+import io.jstack.tun.TunLink;
+import io.jstack.udp.UdpLayer;
+import io.jstack.wire.IpProtocol;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * A virtual host running on a TUN device: the link (optionally captured to pcap), the {@link Host} built by
+ * {@link ServeCommand#buildHost} and the {@link HostLoop} driving it. {@link #stop} ends it in order: loop,
+ * counters, capture, device.
+ */
+public final class RunningHost implements AutoCloseable {
+    private final ServeOptions options;
+    private final TunLink tun;
+    private final Optional<PcapLink> pcap;
+    private final Host host;
+    private final HostLoop loop;
+    private UdpServices udpServices;
+    private boolean stopped;
+
+    private RunningHost(ServeOptions options, TunLink tun, Optional<PcapLink> pcap, Host host, HostLoop loop) {
+        this.options = options;
+        this.tun = tun;
+        this.pcap = pcap;
+        this.host = host;
+        this.loop = loop;
+    }
+
+    /** Opens the device (and capture), builds the host and starts its loop. Failures: one-line messages. */
+    public static RunningHost start(ServeOptions o) {
+        return start(o, host -> {});
+    }
+
+    /**
+     * As {@link #start(ServeOptions)}, and runs {@code extra} on the built host before its loop starts: tests
+     * install test services this way.
+     */
+    public static RunningHost start(ServeOptions o, Consumer<Host> extra) {
+        TunLink tun = TunLink.open(o.tunOptions());
+        Link link = tun;
+        Optional<PcapLink> pcap = Optional.empty();
+        if (o.pcap().isPresent()) {
+            try {
+                PcapLink p = new PcapLink(tun, PcapWriter.create(o.pcap().get(), PcapWriter.EpochClock.system()));
+                pcap = Optional.of(p);
+                link = p;
+            } catch (IOException e) {
+                tun.close();
+                throw new TunException("cannot write the capture file " + o.pcap().get() + ": " + e.getMessage(), e);
+            }
+        }
+        Host host;
+        try {
+            host = ServeCommand.buildHost(o, link, Clock.system());
+            extra.accept(host);
+        } catch (RuntimeException e) {
+            link.close();
+            throw e;
+        }
+        host.addCounters("Tun", tun::counters);
+        RunningHost running = new RunningHost(o, tun, pcap, host, HostLoop.start(host));
+        // Services bind their ports through the loop, so they start once it runs.
+        if (host.ip().handler(IpProtocol.UDP.code()) instanceof UdpLayer udp) {
+            try {
+                running.udpServices = UdpServices.start(host, udp, o.udp());
+            } catch (RuntimeException e) {
+                running.close();
+                throw e;
+            }
+        }
+        return running;
+    }
+
+    public ServeOptions options() {
+        return options;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public HostLoop loop() {
+        return loop;
+    }
+
+    public TunLink tun() {
+        return tun;
+    }
+
+    /** Stops the loop, prints every counter netstat-style to {@code out}, closes the capture and the device. */
+    public synchronized void stop(PrintStream out) {
+        if (stopped) return;
+        stopped = true;
+        if (udpServices != null) udpServices.close();
+        loop.close();
+        printCounters(host.counters(), out);
+        out.println("Host:");
+        out.println("    " + host.internalErrors() + " internalErrors");
+        pcap.ifPresent(p -> out.println("Pcap:\n    " + p.writer().packets() + " packets written to "
+                + options.pcap().orElseThrow()));
+        try {
+            (pcap.isPresent() ? pcap.get() : tun).close();
+        } catch (UncheckedIOException e) {
+            out.println("jstack: " + e.getMessage());
+            tun.close();
+        }
+        out.flush();
+    }
+
+    /** Netstat-style: a section line, then one indented {@code value name} line per counter. */
+    public static void printCounters(Map<String, Map<String, Long>> counters, PrintStream out) {
+        counters.forEach((section, values) -> {
+            out.println(section + ":");
+            values.forEach((name, value) -> out.println("    " + value + " " + name));
+        });
+    }
+
+    @Override
+    public void close() {
+        stop(new PrintStream(PrintStream.nullOutputStream()));
+    }
+}

@@ -1,0 +1,145 @@
+package io.jstack.tools;
+
+import io.jstack.dns.DnsConfig;
+import io.jstack.host.Host;
+import io.jstack.ip.Ipv4Config;
+import io.jstack.link.Link;
+import io.jstack.time.Clock;
+import io.jstack.udp.UdpLayer;
+import io.jstack.wire.Ipv4Address;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code jstack [options]}: runs the virtual host on a TUN device until Ctrl-C or SIGTERM, then prints every
+ * counter and releases the device. New options go here and into {@link ServeOptions}; new transports and
+ * services are installed in {@link #buildHost}.
+ */
+@Command(name = "jstack", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "A userspace TCP/IP stack in Java: runs a virtual host on a Linux TUN device.",
+            "Needs root. The kernel side of the device gets --host-ip, the virtual host answers at --ip."})
+public final class ServeCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--tun", paramLabel = "NAME", defaultValue = "tun0",
+            description = "TUN device name, created if absent (default: ${DEFAULT-VALUE})")
+    String tun;
+
+    @Option(names = "--ip", paramLabel = "ADDR", defaultValue = "10.0.0.2", converter = AddressConverter.class,
+            description = "the virtual host's IPv4 address (default: ${DEFAULT-VALUE})")
+    Ipv4Address ip;
+
+    @Option(names = "--host-ip", paramLabel = "ADDR/LEN", defaultValue = "10.0.0.1/24",
+            converter = HostAddressConverter.class,
+            description = "the kernel side's address and prefix on the device (default: ${DEFAULT-VALUE})")
+    HostAddress hostIp;
+
+    @Option(names = "--mtu", paramLabel = "N", defaultValue = "1500",
+            description = "link MTU in bytes, 68-65535 (default: ${DEFAULT-VALUE})")
+    int mtu;
+
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "capture both directions to FILE (pcap, raw IP); open it with tshark -r FILE or Wireshark")
+    Path pcap;
+
+    @Option(names = "--netns", paramLabel = "NAME",
+            description = "create the device inside network namespace NAME (created if absent, deleted on exit if "
+                    + "jstack created it); then use: ip netns exec NAME ping ADDR")
+    String netns;
+
+    @Option(names = "--dns", paramLabel = "NAME=ADDR", converter = DnsEntryConverter.class,
+            description = "an A record the DNS responder on port 53 serves (repeatable; default: jstack.test=<--ip>); "
+                    + "other names in its zones get NXDOMAIN")
+    List<DnsConfig.Entry> dns = new ArrayList<>();
+
+    @Option(names = "--no-dns", description = "do not run the DNS responder on UDP port 53")
+    boolean noDns;
+
+    @Option(names = "--no-udp-echo", description = "do not run UDP echo on port 7 (RFC 862)")
+    boolean noUdpEcho;
+
+    /** The validated options; bad combinations are usage errors (exit code 2). */
+    ServeOptions options() {
+        try {
+            if (noDns && !dns.isEmpty()) throw new IllegalArgumentException("--dns and --no-dns exclude each other");
+            return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
+                    new UdpServiceOptions(!noUdpEcho, !noDns, dns));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Builds the virtual host on {@code link}: IPv4 and ICMP, and every installed transport and service. The one
+     * place to add them (for example {@code UdpLayer.install(host)}, a service on a port).
+     */
+    public static Host buildHost(ServeOptions o, Link link, Clock clock) {
+        Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
+        UdpLayer.install(host);
+        return host;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        ServeOptions o = options();
+        PrintStream out = System.out;
+        RunningHost running = RunningHost.start(o);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jstack-shutdown").unstarted(() -> running.stop(out)));
+        out.println(o.hint());
+        out.flush();
+        running.loop().thread().join();
+        Throwable failure = running.loop().failure();
+        if (failure != null) {
+            System.err.println("jstack: the packet loop stopped: " + failure);
+            return Main.EXIT_FAILURE;
+        }
+        return 0; // stopped by the shutdown hook, which prints the counters
+    }
+
+    static final class AddressConverter implements ITypeConverter<Ipv4Address> {
+        @Override
+        public Ipv4Address convert(String value) {
+            try {
+                return Ipv4Address.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class DnsEntryConverter implements ITypeConverter<DnsConfig.Entry> {
+        @Override
+        public DnsConfig.Entry convert(String value) {
+            try {
+                return DnsConfig.Entry.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class HostAddressConverter implements ITypeConverter<HostAddress> {
+        @Override
+        public HostAddress convert(String value) {
+            try {
+                return HostAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.jstack.tun;
+
+/** Counters of the TUN device as jstack sees it, named after RFC 2863's ifTable. */
+public enum TunCounter {
+    ifInUcastPkts,
+    ifInOctets,
+    ifOutUcastPkts,
+    ifOutOctets,
+    /** Packets the kernel refused on write (device down, malformed for the kernel). */
+    ifOutErrors
+}
