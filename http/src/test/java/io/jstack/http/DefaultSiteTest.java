@@ -60,6 +60,10 @@ class DefaultSiteTest {
             assertTrue(r.header("Content-Type").startsWith("text/html"));
             for (String s : new String[] {"jstack test host", "127.0.0.1", "/stats", "/bytes/", "/echo", "/environ", "/cart", "requests"})
                 assertTrue(r.text().contains(s), s);
+            var head = c.send("HEAD / HTTP/1.1\r\nHost: a\r\n\r\n").read(true);
+            assertEquals(r.header("Content-Length") != null, head.header("Content-Length") != null);
+            var post = c.send("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\n\r\nx=1").read();
+            assertEquals(200, post.status());
         }
     }
 

@@ -55,7 +55,8 @@ public final class DefaultSite implements Application {
     public Body call(Environ env, StartResponse sr) throws Exception {
         String path = env.pathInfo();
         String method = env.method();
-        if (path.equals("/")) return get(method, sr) ? home(sr) : notAllowed(sr, "GET, HEAD");
+        // "/" also answers POST (a form may post to it); the body is ignored.
+        if (path.equals("/")) return get(method, sr) || method.equals("POST") ? home(sr) : notAllowed(sr, "GET, HEAD, POST");
         if (path.equals("/stats")) return get(method, sr) ? stats(sr) : notAllowed(sr, "GET, HEAD");
         if (path.equals("/environ")) return get(method, sr) ? environ(env, sr) : notAllowed(sr, "GET, HEAD");
         if (path.startsWith("/bytes/")) return get(method, sr) ? bytes(path.substring(7), sr) : notAllowed(sr, "GET, HEAD");
