@@ -9,6 +9,9 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,6 +69,50 @@ class CliE2eTest {
             }
             if (Files.exists(Path.of("/var/run/netns", ns))) Exec.run(Duration.ofSeconds(15), "ip", "netns", "delete", ns);
         }
+    }
+
+    @Test
+    @LiveTun
+    void aKilledJarStillLeavesAReadableCapture() throws Exception {
+        String ns = Netns.freshName();
+        Path pcap = dir.resolve("killed.pcap");
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        Process p = start(Jar.command("--netns", ns, "--pcap", pcap.toString()), lines);
+        try (WatchService watch = dir.getFileSystem().newWatchService()) {
+            dir.register(watch, StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_CREATE);
+            assertNotNull(awaitLine(lines, new ArrayList<>(), "try:", Duration.ofSeconds(60)), "no start-up line" + stderr());
+            Exec.Result ping = Exec.run(Duration.ofSeconds(60), "ip", "netns", "exec", ns, "ping", "-n", "-c", "3",
+                    "-i", "0.2", "-W", "5", "10.0.0.2");
+            assertTrue(Ping.parse(ping).noLoss(), ping.describe());
+            // 3 requests and 3 replies of 84 bytes: the file header and six 16-byte record headers with data.
+            long whole = 24 + 6 * (16 + 84);
+            assertTrue(awaitSize(watch, pcap, whole, Duration.ofSeconds(10)),
+                    "the capture reached " + Files.size(pcap) + " of " + whole + " bytes without a clean exit");
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, no close
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(137, p.exitValue());
+            assertEquals(6, PcapE2eTest.tsharkFrames(pcap).size(), "tshark reads every packet of the killed run");
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (Files.exists(Path.of("/var/run/netns", ns))) Exec.run(Duration.ofSeconds(15), "ip", "netns", "delete", ns);
+        }
+    }
+
+    /** Waits, on file-system events and with a bound, until {@code file} is {@code size} bytes long. */
+    private static boolean awaitSize(WatchService watch, Path file, long size, Duration bound) throws Exception {
+        long deadline = System.nanoTime() + bound.toNanos();
+        while (!(Files.exists(file) && Files.size(file) >= size)) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            WatchKey key = watch.poll(left, TimeUnit.NANOSECONDS);
+            if (key == null) return Files.exists(file) && Files.size(file) >= size;
+            key.pollEvents();
+            key.reset();
+        }
+        return true;
     }
 
     @Test

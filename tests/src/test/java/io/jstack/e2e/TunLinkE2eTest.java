@@ -43,4 +43,16 @@ class TunLinkE2eTest {
             }
         }
     }
+
+    @Test
+    void aDeviceDeletedUnderTheHostStopsTheLoopWithTheReason() throws Exception {
+        try (Netns ns = Netns.create(); LiveHost h = LiveHost.start(ns)) {
+            Exec.Result del = ns.exec(Duration.ofSeconds(15), "ip", "link", "delete", "tun0");
+            assertTrue(del.ok(), del.describe());
+            h.running().loop().thread().join(Duration.ofSeconds(10));
+            assertFalse(h.running().loop().thread().isAlive(), "the loop still runs (spinning?) on a deleted device");
+            Throwable why = h.running().loop().failure();
+            assertTrue(why != null && why.getMessage().contains("TUN device tun0 is gone"), String.valueOf(why));
+        }
+    }
 }

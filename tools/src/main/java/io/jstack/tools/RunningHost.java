@@ -59,7 +59,9 @@ public final class RunningHost implements AutoCloseable {
                 link = p;
             } catch (IOException e) {
                 tun.close();
-                throw new TunException("cannot write the capture file " + o.pcap().get() + ": " + e.getMessage(), e);
+                String why = e instanceof java.nio.file.NoSuchFileException ? "its directory does not exist"
+                        : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.toString();
+                throw new TunException("cannot write the capture file " + o.pcap().get() + ": " + why, e);
             }
         }
         Host host;

@@ -104,7 +104,8 @@ public final class ServeCommand implements Callable<Integer> {
         running.loop().thread().join();
         Throwable failure = running.loop().failure();
         if (failure != null) {
-            System.err.println("jstack: the packet loop stopped: " + failure);
+            String why = failure.getMessage() != null ? failure.getMessage() : failure.toString();
+            System.err.println("jstack: the packet loop stopped: " + why);
             return Main.EXIT_FAILURE;
         }
         return 0; // stopped by the shutdown hook, which prints the counters

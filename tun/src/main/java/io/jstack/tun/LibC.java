@@ -21,6 +21,8 @@ final class LibC {
     static final int EFD_CLOEXEC = 0x80000;
     static final int CLONE_NEWNET = 0x40000000;
     static final short POLLIN = 1;
+    /** POLLERR | POLLHUP | POLLNVAL. */
+    static final short POLL_FAILED = 0x08 | 0x10 | 0x20;
 
     static final int EPERM = 1;
     static final int ENOENT = 2;

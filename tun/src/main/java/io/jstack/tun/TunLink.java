@@ -316,14 +316,24 @@ public final class TunLink implements Link {
         counters.add(TunCounter.ifOutOctets, len);
     }
 
+    /**
+     * Waits in {@code ppoll} for the device or {@link #wakeup}. Throws {@link IllegalStateException} if the
+     * device has disappeared, which ends the host loop with that reason.
+     */
     @Override
     public void await(long timeoutNanos) throws InterruptedException {
         if (timeoutNanos <= 0) return;
         long t = Math.min(timeoutNanos, 3_600_000_000_000L);
         timespec.putLong(0, t / 1_000_000_000L).putLong(8, t % 1_000_000_000L);
         int r = LibC.ppoll(pollFdsAddress, 2, timespecAddress, 0);
-        if (r > 0 && pollFds.getShort(14) != 0) {
-            LibC.read(eventFd, drainAddress, 8); // reset the eventfd counter
+        if (r > 0) {
+            if (pollFds.getShort(14) != 0) LibC.read(eventFd, drainAddress, 8); // reset the eventfd counter
+            if ((pollFds.getShort(6) & LibC.POLL_FAILED) != 0 && !closed.get()) {
+                // The device was deleted under us (ip link del, or its namespace removed): nothing will ever
+                // arrive again, and ppoll would return at once forever. Stop the loop with the reason.
+                throw new IllegalStateException("TUN device " + options.name() + " is gone (deleted, or its "
+                        + "namespace was removed)");
+            }
         }
         if (Thread.interrupted()) throw new InterruptedException();
     }

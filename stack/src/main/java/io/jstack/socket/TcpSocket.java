@@ -1,0 +1,327 @@
+package io.jstack.socket;
+
+import io.jstack.host.Host;
+import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpLayer;
+import io.jstack.tcp.TcpState;
+import io.jstack.wire.Ipv4Address;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * A TCP connection of a jstack host as a blocking stream. Every protocol operation runs on the host's event
+ * loop ({@link Host#execute}); the calling thread waits on a future or on a {@link ReentrantLock} condition
+ * that the connection's observer signals, so virtual threads unmount instead of pinning. Any thread but the
+ * event loop's may call it.
+ */
+public final class TcpSocket implements StreamConnection {
+    private final TcpLayer tcp;
+    private final Host host;
+    private TcpConnection conn; // set once, before the socket is shared
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private volatile long version;
+    private volatile long readTimeoutNanos;
+    private volatile boolean closed;
+    private final InputStream in = new In();
+    private final OutputStream out = new Out();
+
+    private TcpSocket(TcpLayer tcp) {
+        this.tcp = tcp;
+        this.host = tcp.host();
+    }
+
+    /** Wraps a connection a listener accepted; runs on the event loop. */
+    static TcpSocket accepted(TcpLayer tcp, TcpConnection c) {
+        TcpSocket s = new TcpSocket(tcp);
+        s.conn = c;
+        c.setObserver(s::signal);
+        return s;
+    }
+
+    /**
+     * Active open to {@code remote}: waits until the handshake completes, the peer refuses
+     * ({@link ConnectException} "connection refused"), or {@code timeout} passes ({@link SocketTimeoutException};
+     * zero waits as long as the SYN retransmissions last).
+     */
+    public static TcpSocket connect(TcpLayer tcp, InetSocketAddress remote, Duration timeout) throws IOException {
+        Objects.requireNonNull(remote);
+        if (remote.isUnresolved()) throw new IOException("unresolved address: " + remote);
+        int addr = Ipv4Address.of(remote.getAddress()).value();
+        TcpSocket s = new TcpSocket(tcp);
+        s.conn = s.call(() -> tcp.connect(addr, remote.getPort(), 0, s::signal, s.host.clock().nanos()));
+        long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
+        boolean done = s.awaitOnLoop(() -> s.conn.state() != TcpState.SYN_SENT
+                && s.conn.state() != TcpState.SYN_RECEIVED, deadline);
+        if (!done) {
+            s.call(() -> {
+                s.conn.abort(s.host.clock().nanos());
+                return null;
+            });
+            throw new SocketTimeoutException("connect timed out");
+        }
+        String error = s.call(() -> s.conn.state() == TcpState.CLOSED ? s.conn.error() : null);
+        if (error != null) {
+            throw error.contains("refused") ? new ConnectException(error) : new SocketException(error);
+        }
+        return s;
+    }
+
+    /** Runs {@code task} on the event loop and returns its result. */
+    <T> T call(Supplier<T> task) throws IOException {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        host.execute(() -> {
+            try {
+                f.complete(task.get());
+            } catch (Throwable t) {
+                f.completeExceptionally(t);
+            }
+        });
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) throw io;
+            throw new IOException(e.getCause());
+        }
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            version++;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Evaluates {@code condition} on the loop until it holds, waiting for the observer between tries; false
+     * once {@code deadline} (System.nanoTime) passes.
+     */
+    private boolean awaitOnLoop(Supplier<Boolean> condition, long deadline) throws IOException {
+        while (true) {
+            long[] seen = new long[1];
+            boolean ok = call(() -> {
+                seen[0] = version;
+                return condition.get();
+            });
+            if (ok) return true;
+            if (!awaitChange(seen[0], deadline)) return false;
+        }
+    }
+
+    private boolean awaitChange(long seen, long deadline) throws IOException {
+        lock.lock();
+        try {
+            while (version == seen) {
+                long left = deadline == Long.MAX_VALUE ? Long.MAX_VALUE : deadline - System.nanoTime();
+                if (left <= 0) return false;
+                if (left == Long.MAX_VALUE) changed.await();
+                else changed.awaitNanos(left);
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted");
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private IOException failure(String error) {
+        if (error == null) return new SocketException("socket closed");
+        if (error.contains("timed out")) return new SocketTimeoutException(error);
+        return new SocketException(error);
+    }
+
+    /** Reads into {@code b}; -1 at the end of the stream. */
+    public int read(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) return 0;
+        long timeout = readTimeoutNanos;
+        long deadline = timeout == 0 ? Long.MAX_VALUE : System.nanoTime() + timeout;
+        while (true) {
+            long[] seen = new long[1];
+            String[] error = new String[1];
+            int n = call(() -> {
+                seen[0] = version;
+                int r = conn.receive(b, off, len, host.clock().nanos());
+                if (r == 0 && conn.state() == TcpState.CLOSED) {
+                    error[0] = conn.error();
+                    return conn.error() == null ? -1 : -2;
+                }
+                return r;
+            });
+            if (n == -2) throw failure(error[0]);
+            if (n != 0) return n;
+            if (closed) throw new SocketException("socket closed");
+            if (!awaitChange(seen[0], deadline)) throw new SocketTimeoutException("read timed out");
+        }
+    }
+
+    /** Writes all of {@code b[off, off+len)}, waiting for room in the send buffer. */
+    public void write(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        while (len > 0) {
+            long[] seen = new long[1];
+            String[] error = new String[1];
+            final int o = off, l = len;
+            int n = call(() -> {
+                seen[0] = version;
+                int r = conn.send(b, o, l, host.clock().nanos());
+                if (r < 0) error[0] = conn.error();
+                return r;
+            });
+            if (n < 0) throw error[0] == null ? new SocketException("socket output is shut down") : failure(error[0]);
+            off += n;
+            len -= n;
+            if (n == 0 && !awaitChange(seen[0], Long.MAX_VALUE)) throw new SocketTimeoutException("write timed out");
+        }
+    }
+
+    @Override
+    public InputStream input() {
+        return in;
+    }
+
+    @Override
+    public OutputStream output() {
+        return out;
+    }
+
+    @Override
+    public void shutdownOutput() throws IOException {
+        call(() -> {
+            conn.shutdownOutput(host.clock().nanos());
+            return null;
+        });
+    }
+
+    /** Graceful close: the FIN follows the data already written; the connection finishes in the background. */
+    @Override
+    public void close() throws IOException {
+        if (closed) return;
+        closed = true;
+        call(() -> {
+            conn.close(host.clock().nanos());
+            return null;
+        });
+        signal();
+    }
+
+    /** Resets the connection (RST) and discards anything unsent. */
+    @Override
+    public void abort() throws IOException {
+        closed = true;
+        call(() -> {
+            conn.abort(host.clock().nanos());
+            return null;
+        });
+        signal();
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return new InetSocketAddress(new Ipv4Address(host.address()).toInetAddress(), conn.localPort());
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return new InetSocketAddress(new Ipv4Address(conn.remoteAddress()).toInetAddress(), conn.remotePort());
+    }
+
+    @Override
+    public void setReadTimeout(Duration timeout) {
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative timeout");
+        readTimeoutNanos = timeout.toNanos();
+    }
+
+    @Override
+    public void setNoDelay(boolean on) throws IOException {
+        call(() -> {
+            conn.setNoDelay(on, host.clock().nanos());
+            return null;
+        });
+    }
+
+    /** The send buffer's limit in bytes (it grows with use up to this). */
+    public int sendBufferSize() {
+        return tcp.config().sendBufferBytes();
+    }
+
+    /** The receive buffer's limit in bytes, and so the largest window offered. */
+    public int receiveBufferSize() {
+        return tcp.config().receiveBufferBytes();
+    }
+
+    /** The connection's state now. */
+    public TcpState state() throws IOException {
+        return call(conn::state);
+    }
+
+    /** Waits until every byte written has been acknowledged by the peer, or the connection ends. */
+    public void awaitAcknowledged(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!awaitOnLoop(() -> conn.unacknowledged() == 0 || conn.state() == TcpState.CLOSED, deadline)) {
+            throw new SocketTimeoutException("timed out waiting for acknowledgment");
+        }
+    }
+
+    private final class In extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = TcpSocket.this.read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return TcpSocket.this.read(b, off, len);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return call(conn::readable);
+        }
+
+        @Override
+        public void close() throws IOException {
+            TcpSocket.this.close();
+        }
+    }
+
+    private final class Out extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            TcpSocket.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            TcpSocket.this.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            TcpSocket.this.close();
+        }
+    }
+}

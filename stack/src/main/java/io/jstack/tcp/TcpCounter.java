@@ -1,0 +1,33 @@
+package io.jstack.tcp;
+
+/**
+ * TCP counters with their TCP-MIB names (RFC 4022 §3), plus jstack's own for drops the MIB has no name for.
+ * {@code tcpCurrEstab} is a gauge: connections now in ESTABLISHED or CLOSE-WAIT.
+ */
+public enum TcpCounter {
+    tcpActiveOpens,
+    tcpPassiveOpens,
+    tcpAttemptFails,
+    tcpEstabResets,
+    tcpCurrEstab,
+    tcpInSegs,
+    tcpOutSegs,
+    tcpRetransSegs,
+    tcpInErrs,
+    tcpOutRsts,
+    /** Segments with a bad checksum (Linux InCsumErrors); also counted in tcpInErrs. */
+    tcpInCsumErrors,
+    /** SYNs dropped because a listener's backlog was full. */
+    tcpListenDrops,
+    /** Challenge ACKs sent (RFC 5961) and those suppressed by the rate limit. */
+    tcpChallengeAcks,
+    tcpChallengeAcksSuppressed,
+    /** Segments (or parts) that arrived out of order and were kept, and those dropped for lack of memory. */
+    tcpOfoQueued,
+    tcpOfoDropped,
+    /** Fast retransmissions (RFC 5681 §3.2) and retransmission timeouts (RFC 6298 §5.5). */
+    tcpFastRetrans,
+    tcpTimeouts,
+    /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
+    tcpWindowProbes,
+}

@@ -1,0 +1,291 @@
+package io.jstack.tcp;
+
+import static io.jstack.wire.TcpPacket.ACK_FLAG;
+import static io.jstack.wire.TcpPacket.RST;
+import static io.jstack.wire.TcpPacket.SYN;
+
+import io.jstack.host.Host;
+import io.jstack.ip.Ipv4Layer;
+import io.jstack.ip.TransportHandler;
+import io.jstack.stat.CounterSet;
+import io.jstack.time.Clock;
+import io.jstack.wire.IpProtocol;
+import io.jstack.wire.Ipv4Address;
+import io.jstack.wire.Ipv4Packet;
+import io.jstack.wire.Malformed;
+import io.jstack.wire.TcpPacket;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+
+/**
+ * TCP on a host: validates segments, demultiplexes them by a packed (remote address, remote port, local
+ * port) key to their connection or listener, answers the rest with RST (RFC 9293 §3.10.7.1), and builds
+ * every outgoing segment. Event loop only, except {@link #host()} and the counters.
+ *
+ * @spec https://www.rfc-editor.org/rfc/rfc9293 RFC 9293
+ */
+public final class TcpLayer implements TransportHandler {
+    private static final int EPHEMERAL_FIRST = 49152, EPHEMERAL_COUNT = 65536 - 49152;
+
+    private final Host host;
+    private final Ipv4Layer ip;
+    private final TcpConfig config;
+    private final IsnGenerator isn;
+    private final CounterSet<TcpCounter> counters = new CounterSet<>(TcpCounter.class);
+    private final LongMap<TcpConnection> connections = new LongMap<>();
+    private final TcpListenerState[] listeners = new TcpListenerState[65536];
+    private final TcpPacket view = new TcpPacket();
+    private Object[] timerScratch = new Object[16];
+    private int nextEphemeral;
+    private long challengeWindowStart = Long.MIN_VALUE;
+    private int challengeAcksInWindow;
+
+    public TcpLayer(Host host, TcpConfig config, IsnGenerator isn) {
+        this.host = host;
+        this.ip = host.ip();
+        this.config = config;
+        this.isn = isn;
+        this.nextEphemeral = (int) ((isn.isn(0, 0, 0, 0, 0) & 0x7fffffff) % EPHEMERAL_COUNT);
+    }
+
+    /** Installs TCP with default settings and a random ISN secret. */
+    public static TcpLayer install(Host host) {
+        return install(host, TcpConfig.defaults());
+    }
+
+    public static TcpLayer install(Host host, TcpConfig config) {
+        SecureRandom r = new SecureRandom();
+        return install(host, config, new IsnGenerator(r.nextLong(), r.nextLong()));
+    }
+
+    /** Registers protocol 6 with the host's IP layer and adds the "Tcp" counters. */
+    public static TcpLayer install(Host host, TcpConfig config, IsnGenerator isn) {
+        TcpLayer tcp = new TcpLayer(host, config, isn);
+        host.ip().register(IpProtocol.TCP.code(), tcp);
+        host.addCounters("Tcp", tcp::counters);
+        return tcp;
+    }
+
+    public Host host() {
+        return host;
+    }
+
+    public TcpConfig config() {
+        return config;
+    }
+
+    public CounterSet<TcpCounter> counters() {
+        return counters;
+    }
+
+    int address() {
+        return ip.address();
+    }
+
+    int mtu() {
+        return ip.mtu();
+    }
+
+    void count(TcpCounter c, long delta) {
+        counters.add(c, delta);
+    }
+
+    /** Connections in any state but LISTEN (including TIME-WAIT). */
+    public int connectionCount() {
+        return connections.size();
+    }
+
+    /** The connection for a 4-tuple, or null; for tests and tools. */
+    public TcpConnection connection(int remoteAddr, int remotePort, int localPort) {
+        return connections.get(key(remoteAddr, remotePort, localPort));
+    }
+
+    static long key(int remoteAddr, int remotePort, int localPort) {
+        return ((remoteAddr & 0xffffffffL) << 32) | ((long) remotePort << 16) | localPort;
+    }
+
+    int isn(int localPort, int remoteAddr, int remotePort, long now) {
+        return isn.isn(ip.address(), localPort, remoteAddr, remotePort, now);
+    }
+
+    // ---------------------------------------------------------------- user operations (event loop)
+
+    /** LISTEN on {@code port} (RFC 9293 §3.10.1, passive OPEN). */
+    public TcpListenerState listen(int port, int backlog) {
+        if (port <= 0 || port > 65535) throw new IllegalArgumentException("port must be 1-65535: " + port);
+        if (listeners[port] != null) throw new IllegalStateException("port " + port + " is already listening");
+        TcpListenerState l = new TcpListenerState(this, port, backlog > 0 ? backlog : config.defaultBacklog());
+        listeners[port] = l;
+        return l;
+    }
+
+    void unlisten(int port) {
+        listeners[port] = null;
+    }
+
+    /** Active OPEN (RFC 9293 §3.10.1) from an ephemeral port, or {@code localPort} when not 0. */
+    public TcpConnection connect(int remoteAddr, int remotePort, int localPort, TcpObserver observer, long now) {
+        if (remotePort <= 0 || remotePort > 65535) throw new IllegalArgumentException("bad port " + remotePort);
+        int port = localPort;
+        if (port == 0) {
+            for (int i = 0; i < EPHEMERAL_COUNT && port == 0; i++) {
+                int p = EPHEMERAL_FIRST + (nextEphemeral++ % EPHEMERAL_COUNT);
+                if (nextEphemeral >= EPHEMERAL_COUNT) nextEphemeral = 0;
+                if (listeners[p] == null && connections.get(key(remoteAddr, remotePort, p)) == null) port = p;
+            }
+            if (port == 0) throw new IllegalStateException("no free local port");
+        } else if (connections.get(key(remoteAddr, remotePort, port)) != null) {
+            throw new IllegalStateException("address in use");
+        }
+        TcpConnection c = new TcpConnection(this, remoteAddr, remotePort, port);
+        c.setObserver(observer);
+        connections.put(c.key, c);
+        c.openActive(now);
+        return c;
+    }
+
+    void remove(TcpConnection c) {
+        if (connections.get(c.key) == c) connections.remove(c.key);
+    }
+
+    // ---------------------------------------------------------------- input
+
+    @Override
+    public void receive(Ipv4Packet packet, long now) {
+        counters.increment(TcpCounter.tcpInSegs);
+        TcpPacket seg = view.wrap(packet.buffer(), packet.payloadOffset(), packet.payloadLength());
+        if (seg.check() != Malformed.NONE) {
+            counters.increment(TcpCounter.tcpInErrs);
+            return;
+        }
+        int src = packet.source();
+        if (!seg.checksumOk(src, packet.destination())) {
+            counters.increment(TcpCounter.tcpInErrs);
+            counters.increment(TcpCounter.tcpInCsumErrors);
+            return;
+        }
+        // RFC 1122 §4.2.3.10: segments from or to a broadcast or multicast address are silently discarded.
+        if (Ipv4Address.isBroadcastOrMulticast(src) || packet.destination() != ip.address() || src == 0) {
+            counters.increment(TcpCounter.tcpInErrs);
+            return;
+        }
+        TcpConnection c = connections.get(key(src, seg.sourcePort(), seg.destinationPort()));
+        if (c != null) {
+            c.onSegment(seg, now);
+            return;
+        }
+        TcpListenerState l = listeners[seg.destinationPort()];
+        if (l != null) {
+            onSegmentInListen(l, seg, src, now);
+        } else {
+            replyReset(seg, src);
+        }
+    }
+
+    /** RFC 9293 §3.10.7.2: LISTEN. */
+    private void onSegmentInListen(TcpListenerState l, TcpPacket seg, int src, long now) {
+        if (seg.has(RST)) return; // first: an incoming RST is ignored
+        if (seg.has(ACK_FLAG)) { // second: any ACK is bad: <SEQ=SEG.ACK><CTL=RST>
+            sendReset(src, seg.destinationPort(), seg.sourcePort(), seg.ack(), 0, false);
+            return;
+        }
+        if (!seg.has(SYN)) return; // fourth: anything else is dropped
+        if (!l.admit()) {
+            counters.increment(TcpCounter.tcpListenDrops);
+            return;
+        }
+        TcpConnection c = new TcpConnection(this, src, seg.sourcePort(), seg.destinationPort());
+        c.listener = l;
+        l.onHandshakeStarted();
+        connections.put(c.key, c);
+        c.openPassive(seg, now);
+    }
+
+    /**
+     * A reset for a segment that belongs to no connection (RFC 9293 §3.5.2 case 1, §3.10.7.1): none for a RST;
+     * {@code <SEQ=SEG.ACK><CTL=RST>} if it had an ACK, else {@code <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>}.
+     */
+    void replyReset(TcpPacket seg, int src) {
+        if (seg.has(RST)) return;
+        if (seg.has(ACK_FLAG)) {
+            sendReset(src, seg.destinationPort(), seg.sourcePort(), seg.ack(), 0, false);
+        } else {
+            sendReset(src, seg.destinationPort(), seg.sourcePort(), 0, seg.seq() + seg.segmentLength(), true);
+        }
+    }
+
+    void sendReset(int dst, int localPort, int remotePort, int seq, int ack, boolean withAck) {
+        ByteBuffer tx = ip.txBuffer();
+        int o = Ipv4Layer.HEADROOM;
+        TcpPacket.emitHeader(tx, o, localPort, remotePort, seq, withAck ? ack : 0, RST | (withAck ? ACK_FLAG : 0),
+                0, 0);
+        finish(tx, o, TcpPacket.MIN_HEADER_LENGTH, dst);
+        counters.increment(TcpCounter.tcpOutRsts);
+    }
+
+    /**
+     * Builds and sends one segment of {@code c}: {@code mss >= 0} adds the MSS option and {@code wsShift >= 0}
+     * the window scale option (SYNs only); {@code dataLen} bytes come from the retransmission queue at
+     * sequence number {@code dataSeq}.
+     */
+    void transmit(TcpConnection c, int flags, int seq, int ack, int window, int mss, int wsShift, int dataSeq,
+                  int dataLen) {
+        ByteBuffer tx = ip.txBuffer();
+        int o = Ipv4Layer.HEADROOM;
+        int optionBytes = (mss >= 0 ? 4 : 0) + (wsShift >= 0 ? 4 : 0);
+        TcpPacket.emitHeader(tx, o, c.localPort, c.remotePort, seq, (flags & ACK_FLAG) != 0 ? ack : 0, flags,
+                window, optionBytes);
+        int i = o + TcpPacket.MIN_HEADER_LENGTH;
+        if (mss >= 0) {
+            tx.put(i, (byte) TcpPacket.OPT_MSS).put(i + 1, (byte) 4).putShort(i + 2, (short) mss);
+            i += 4;
+        }
+        if (wsShift >= 0) {
+            tx.put(i, (byte) TcpPacket.OPT_NOP).put(i + 1, (byte) TcpPacket.OPT_WINDOW_SCALE).put(i + 2, (byte) 3)
+                    .put(i + 3, (byte) wsShift);
+            i += 4;
+        }
+        if (dataLen > 0) c.queue.copy(dataSeq, tx, i, dataLen);
+        finish(tx, o, TcpPacket.MIN_HEADER_LENGTH + optionBytes + dataLen, c.remoteAddr);
+    }
+
+    private void finish(ByteBuffer tx, int o, int length, int dst) {
+        TcpPacket.fillChecksum(tx, o, length, ip.address(), dst);
+        counters.increment(TcpCounter.tcpOutSegs);
+        ip.send(tx, length, IpProtocol.TCP.code(), dst, Ipv4Layer.DONT_FRAGMENT);
+    }
+
+    /** RFC 5961 §7: at most {@code challengeAcksPerSecond} challenge ACKs per second over the host. */
+    boolean allowChallengeAck(long now) {
+        if (now - challengeWindowStart >= 1_000_000_000L || challengeWindowStart == Long.MIN_VALUE) {
+            challengeWindowStart = now;
+            challengeAcksInWindow = 0;
+        }
+        if (challengeAcksInWindow >= config.challengeAcksPerSecond()) return false;
+        challengeAcksInWindow++;
+        return true;
+    }
+
+    // ---------------------------------------------------------------- timers
+
+    @Override
+    public long pollAt() {
+        long at = Clock.NEVER;
+        Object[] all = timerScratch = connections.snapshot(timerScratch);
+        for (Object o : all) {
+            if (o == null) break;
+            at = Math.min(at, ((TcpConnection) o).pollAt());
+        }
+        return at;
+    }
+
+    @Override
+    public void onTimer(long now) {
+        Object[] all = timerScratch = connections.snapshot(timerScratch);
+        for (Object o : all) {
+            if (o == null) break;
+            TcpConnection c = (TcpConnection) o;
+            if (c.pollAt() <= now) c.onTimer(now);
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package io.jstack.socket;
+
+import static io.jstack.socket.TcpTestNet.A;
+import static io.jstack.socket.TcpTestNet.B;
+import static io.jstack.socket.TcpTestNet.addr;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstack.service.ChargenService;
+import io.jstack.service.DiscardService;
+import io.jstack.service.TcpEchoService;
+import io.jstack.tcp.TcpCounter;
+import io.jstack.tcp.TcpState;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class TcpSocketTest {
+
+    @Test
+    void connectAcceptAndExchangeBytesBothWays() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5000, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5000), Duration.ofSeconds(5));
+            var server = listener.accept();
+            assertEquals(addr(B, client.localAddress().getPort()), server.remoteAddress());
+            assertEquals(addr(A, 5000), client.remoteAddress());
+            client.output().write("hello".getBytes());
+            byte[] buf = new byte[5];
+            assertEquals(5, server.input().readNBytes(buf, 0, 5));
+            assertArrayEquals("hello".getBytes(), buf);
+            server.output().write("world".getBytes());
+            server.shutdownOutput();
+            assertArrayEquals("world".getBytes(), client.input().readAllBytes());
+            client.close();
+            assertEquals(-1, server.input().read());
+            server.close();
+        }
+    }
+
+    @Test
+    void connectToAClosedPortIsRefused() {
+        try (var net = TcpTestNet.clean()) {
+            var e = assertThrows(ConnectException.class,
+                    () -> TcpSocket.connect(net.b, addr(A, 5001), Duration.ofSeconds(5)));
+            assertEquals("connection refused", e.getMessage());
+        }
+    }
+
+    @Test
+    void connectTimesOutWhenNobodyAnswers() {
+        try (var net = TcpTestNet.clean()) {
+            int nowhere = io.jstack.wire.Ipv4Address.parse("10.0.0.99").value();
+            var e = assertThrows(SocketTimeoutException.class,
+                    () -> TcpSocket.connect(net.b, addr(nowhere, 80), Duration.ofMillis(200)));
+            assertEquals("connect timed out", e.getMessage());
+        }
+    }
+
+    @Test
+    void readTimeoutThrowsSocketTimeoutException() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5002, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5002), Duration.ofSeconds(5));
+            listener.accept();
+            client.setReadTimeout(Duration.ofMillis(100));
+            var e = assertThrows(SocketTimeoutException.class, () -> client.input().read());
+            assertEquals("read timed out", e.getMessage());
+        }
+    }
+
+    @Test
+    void abortResetsThePeerWhichReportsResetByPeer() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5003, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5003), Duration.ofSeconds(5));
+            var server = listener.accept();
+            client.abort();
+            var e = assertThrows(SocketException.class, () -> server.input().read());
+            assertEquals("connection reset by peer", e.getMessage());
+            assertEquals(1, net.a.counters().get(TcpCounter.tcpEstabResets));
+        }
+    }
+
+    @Test
+    void bindingABusyPortFails() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5004, 0)) {
+            assertThrows(BindException.class, () -> TcpListener.bind(net.a, 5004, 0));
+        }
+    }
+
+    @Test
+    void closingTheListenerWakesAWaitingAccept() throws Exception {
+        try (var net = TcpTestNet.clean()) {
+            var listener = TcpListener.bind(net.a, 5005, 0);
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> f = ex.submit(() -> {
+                    listener.accept();
+                    return null;
+                });
+                listener.close();
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, f::get);
+                assertTrue(e.getCause() instanceof SocketException);
+            }
+        }
+    }
+
+    @Test
+    void echoServiceReturnsEveryByteRfc862() throws Exception {
+        try (var net = TcpTestNet.clean(); var echo = TcpEchoService.start(net.a)) {
+            var s = TcpSocket.connect(net.b, addr(A, TcpEchoService.PORT), Duration.ofSeconds(5));
+            byte[] data = new byte[300_000];
+            new java.util.Random(1).nextBytes(data);
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                ex.submit(() -> {
+                    s.output().write(data);
+                    s.shutdownOutput();
+                    return null;
+                });
+                assertArrayEquals(data, s.input().readAllBytes());
+            }
+            s.close();
+        }
+    }
+
+    @Test
+    void discardServiceSwallowsEverythingRfc863() throws Exception {
+        try (var net = TcpTestNet.clean(); var discard = DiscardService.start(net.a)) {
+            var s = TcpSocket.connect(net.b, addr(A, DiscardService.PORT), Duration.ofSeconds(5));
+            s.output().write(new byte[100_000]);
+            s.shutdownOutput();
+            assertEquals(-1, s.input().read()); // the service closes after our FIN
+            assertEquals(100_000, discard.discarded());
+        }
+    }
+
+    @Test
+    void chargenServiceSendsTheRotatingPatternRfc864() throws Exception {
+        try (var net = TcpTestNet.clean(); var chargen = ChargenService.start(net.a)) {
+            var s = TcpSocket.connect(net.b, addr(A, ChargenService.PORT), Duration.ofSeconds(5));
+            byte[] two = s.input().readNBytes(148);
+            String first = new String(two, 0, 74);
+            String second = new String(two, 74, 74);
+            assertEquals(" !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefg\r\n", first);
+            assertEquals(first.substring(1, 72) + "h\r\n", second);
+            s.abort();
+        }
+    }
+
+    @Test
+    void manyConnectionsAtOnceAreEachServedByEcho() throws Exception {
+        try (var net = TcpTestNet.clean(); var echo = TcpEchoService.start(net.a)) {
+            int n = 200;
+            List<Future<Boolean>> results = new ArrayList<>();
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < n; i++) {
+                    byte[] msg = ("connection " + i).getBytes();
+                    results.add(ex.submit(() -> {
+                        try (var s = TcpSocket.connect(net.b, addr(A, TcpEchoService.PORT), Duration.ofSeconds(10))) {
+                            s.output().write(msg);
+                            s.shutdownOutput();
+                            return java.util.Arrays.equals(msg, s.input().readAllBytes());
+                        }
+                    }));
+                }
+                for (var r : results) assertTrue(r.get());
+            }
+        }
+    }
+
+    @Test
+    void closedConnectionReachesTimeWaitOnTheActiveCloser() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5006, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5006), Duration.ofSeconds(5));
+            var server = listener.accept();
+            client.close();
+            assertEquals(-1, server.input().read());
+            server.close();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (server.state() != TcpState.CLOSED && System.nanoTime() < deadline) Thread.onSpinWait();
+            assertEquals(TcpState.CLOSED, server.state());
+            assertEquals(1, net.b.connectionCount()); // the client in TIME-WAIT
+        }
+    }
+}
