@@ -73,6 +73,8 @@ final class HttpConnection implements Runnable {
         stats.increment(Counter.CONNECTIONS_ACCEPTED);
         stats.add(Counter.CONNECTIONS_ACTIVE, 1);
         try {
+            // The server coalesces each response into few writes itself; Nagle would only add delayed-ACK stalls.
+            conn.setNoDelay(true);
             in = conn.input();
             out = new ResponseOutput(conn.output(), stats);
             boolean first = true;
