@@ -3,8 +3,9 @@ package io.jstack.tools.inspect;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,14 +25,25 @@ public final class CaptureReader {
 
     private CaptureReader() {}
 
+    /** Reads a capture through a read-only memory map (files up to 2 GiB; larger ones are read up to that size). */
     public static Result read(Path file) throws IOException {
-        return parse(Files.readAllBytes(file));
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            if (size == 0) return new Result(new ArrayList<>(), "file too short for a capture header");
+            ByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, Integer.MAX_VALUE - 8));
+            Result r = parse(map);
+            if (size > Integer.MAX_VALUE - 8 && r.error() == null) return new Result(r.frames(), "only the first 2 GiB were read");
+            return r;
+        }
     }
 
     public static Result parse(byte[] bytes) {
+        return parse(ByteBuffer.wrap(bytes));
+    }
+
+    public static Result parse(ByteBuffer buf) {
         List<Frame> frames = new ArrayList<>();
-        if (bytes.length < 4) return new Result(frames, "file too short for a capture header");
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        if (buf.limit() < 4) return new Result(frames, "file too short for a capture header");
         int magicBe = buf.order(ByteOrder.BIG_ENDIAN).getInt(0);
         int magicLe = buf.order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         if (magicBe == PCAPNG_SHB) return new Result(frames, readPcapng(buf, frames));

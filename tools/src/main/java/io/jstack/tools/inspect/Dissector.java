@@ -14,10 +14,31 @@ import java.util.TreeMap;
  */
 public final class Dissector {
     static final int MAX_FRAGMENTED_DATAGRAMS = 1024;
+    private static final java.time.format.DateTimeFormatter ARRIVAL =
+            java.time.format.DateTimeFormatter.ofPattern("MMM d, yyyy HH:mm:ss.nnnnnnnnn", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
     private long firstTs = Long.MIN_VALUE;
     private final Map<String, Fragments> fragments = new HashMap<>();
     private final Map<String, Integer> echoRequests = new HashMap<>();
     final TcpTracker tcp = new TcpTracker();
+    /** What a first pass learned about later frames (tshark -2); null in single-pass mode. */
+    private final FirstPass hints;
+    /** Filled during this pass, for a second one. */
+    final FirstPass learned = new FirstPass();
+
+    /** Links from earlier frames to later ones, which only a second pass can print. */
+    public static final class FirstPass {
+        final Map<Integer, Integer> replyIn = new HashMap<>();
+        final Map<Integer, Integer> reassembledIn = new HashMap<>();
+    }
+
+    public Dissector() {
+        this(null);
+    }
+
+    /** A second-pass dissector that prints the links {@code hints} found (tshark -2). */
+    public Dissector(FirstPass hints) {
+        this.hints = hints;
+    }
 
     /** Decodes frame {@code number} (1-based). */
     public Packet dissect(Frame f, int number) {
@@ -29,8 +50,11 @@ public final class Dissector {
         p.field("frame.len", f.origLen());
         Node fn = new Node(String.format("Frame %d: %d bytes on wire (%d bits), %d bytes captured (%d bits)", number,
                 f.origLen(), f.origLen() * 8L, f.data().length, f.data().length * 8L));
-        fn.add("Encapsulation type: " + linkName(f.linkType()) + " (" + f.linkType() + ")");
-        fn.add("Time since reference or first frame: " + Format.seconds(p.relNanos, 9) + " seconds");
+        fn.add("Link type: " + linkName(f.linkType()) + " (" + f.linkType() + ")");
+        fn.add("Arrival Time: " + ARRIVAL.format(java.time.Instant.ofEpochSecond(Math.floorDiv(f.tsNanos(), 1_000_000_000L),
+                Math.floorMod(f.tsNanos(), 1_000_000_000L))) + " UTC");
+        fn.add("Epoch Time: " + Format.seconds(f.tsNanos(), 9) + " seconds");
+        fn.add("[Time since reference or first frame: " + Format.seconds(p.relNanos, 9) + " seconds]");
         fn.add("Frame Number: " + number);
         fn.add("Frame Length: " + f.origLen() + " bytes");
         fn.add("Capture Length: " + f.data().length + " bytes");
@@ -38,7 +62,9 @@ public final class Dissector {
         Bytes b = Bytes.of(f.data());
         try {
             link(p, f.linkType(), b);
+            fn.add("[Protocols in frame: " + String.join(":", p.layers) + "]");
         } catch (Bytes.Truncated t) {
+            fn.add("[Protocols in frame: " + String.join(":", p.layers) + "]");
             malformed(p);
         } catch (RuntimeException e) { // a decoder bug must not end the run: show it like a dissector exception
             p.malformed = true;
@@ -67,7 +93,8 @@ public final class Dissector {
     private void link(Packet p, int linkType, Bytes b) {
         switch (linkType) {
             case 1 -> {
-                Node n = new Node("Ethernet II, Src: " + mac(b, 6) + ", Dst: " + mac(b, 0));
+                p.layer("eth");
+        Node n = new Node("Ethernet II, Src: " + mac(b, 6) + ", Dst: " + mac(b, 0));
                 p.tree.add(n);
                 p.protocol = "ETH";
                 p.src = mac(b, 6);
@@ -84,7 +111,8 @@ public final class Dissector {
                 etherType(p, type, b.from(off));
             }
             case 113 -> {
-                Node n = new Node("Linux cooked capture v1");
+                p.layer("sll");
+        Node n = new Node("Linux cooked capture v1");
                 p.tree.add(n);
                 p.protocol = "SLL";
                 n.add("Packet type: " + b.u16(0));
@@ -94,7 +122,8 @@ public final class Dissector {
                 etherType(p, type, b.from(16));
             }
             case 101 -> {
-                p.tree.add(new Node("Raw packet data"));
+                p.layer("raw");
+        p.tree.add(new Node("Raw packet data"));
                 p.info.append("Raw packet data");
                 int version = b.u8(0) >>> 4;
                 if (version == 4) ipv4(p, b, false);
@@ -141,6 +170,7 @@ public final class Dissector {
 
     private void ipv6(Packet p, Bytes b) {
         // IPv6 is outside this tool's scope (jstack speaks IPv4); show the addresses and the next header only.
+        p.layer("ipv6");
         p.protocol = "IPv6";
         p.info.setLength(0);
         if (b.length() >= 24) p.src = Dns.ipv6(groups(b, 8));
@@ -171,8 +201,9 @@ public final class Dissector {
         p.tree.add(n);
         int verIhl = b.u8(0);
         int hlen = (verIhl & 0x0f) * 4;
-        n.add(String.format("%s = Version: %d", bits(verIhl >>> 4, 4, 8, 0), verIhl >>> 4));
-        n.add(String.format(".... %s = Header Length: %d bytes (%d)", bits(verIhl & 15, 4, 4, 4).substring(5), hlen, hlen / 4));
+        p.layer("ip");
+        n.add(String.format("%s = Version: %d", bits(verIhl >>> 4, 4, 8, 4), verIhl >>> 4));
+        n.add(String.format("%s = Header Length: %d bytes (%d)", bits(verIhl & 15, 4, 8, 0), hlen, hlen / 4));
         if (hlen < 20) {
             n.add("[Bogus IP header length (" + hlen + ", must be at least 20)]");
             if (!inner) p.info.append("Bogus IP header length (").append(hlen).append(", must be at least 20)");
@@ -191,11 +222,12 @@ public final class Dissector {
         int fragOff = fl & 0x1fff;
         p.field("ip.flags.df", df ? 1 : 0);
         p.field("ip.flags.mf", mf ? 1 : 0);
-        Node flags = n.add(String.format("Flags: 0x%x%s", fl >>> 13, df ? ", Don't fragment" : mf ? ", More fragments" : ""));
-        flags.add(String.format(".%d.. .... = Don't fragment: %s", df ? 1 : 0, df ? "Set" : "Not set"));
-        flags.add(String.format("..%d. .... = More fragments: %s", mf ? 1 : 0, mf ? "Set" : "Not set"));
+        Node flags = n.add(String.format("%s = Flags: 0x%x%s", bits(fl >>> 13, 3, 8, 5), fl >>> 13, df ? ", Don't fragment" : mf ? ", More fragments" : ""));
+        flags.add(String.format("%s = Reserved bit: %s", bits(fl >>> 15, 1, 8, 7), (fl & 0x8000) != 0 ? "Set" : "Not set"));
+        flags.add(String.format("%s = Don't fragment: %s", bits(df ? 1 : 0, 1, 8, 6), df ? "Set" : "Not set"));
+        flags.add(String.format("%s = More fragments: %s", bits(mf ? 1 : 0, 1, 8, 5), mf ? "Set" : "Not set"));
         p.field("ip.frag_offset", fragOff);
-        n.add(String.format("Fragment Offset: %d", fragOff * 8));
+        n.add(String.format("%s = Fragment Offset: %d", bits(fragOff, 13, 16, 0), fragOff * 8));
         int ttl = b.u8(8);
         p.field("ip.ttl", ttl);
         n.add("Time to Live: " + ttl);
@@ -229,6 +261,11 @@ public final class Dissector {
             Bytes whole = reassemble(p, src, dst, id, proto, fragOff * 8, mf, payload);
             if (whole == null) {
                 p.info.append(String.format("Fragmented IP protocol (proto=%s %d, off=%d, ID=%04x)", protoName(proto), proto, fragOff * 8, id));
+                Integer in = hints == null ? null : hints.reassembledIn.get(p.number);
+                if (in != null) {
+                    p.info.append(" [Reassembled in #").append(in).append(']');
+                    n.add("[Reassembled IPv4 in frame: " + in + "]");
+                }
                 return;
             }
             payload = whole;
@@ -267,6 +304,7 @@ public final class Dissector {
             if (n > 0) System.arraycopy(e.getValue(), 0, whole, e.getKey(), n);
         }
         fragments.remove(key);
+        for (int f : fr.frames) if (f != p.number) learned.reassembledIn.put(f, p.number);
         Node r = new Node("[" + fr.frames.size() + " IPv4 Fragments (" + fr.totalLen + " bytes): " + framesList(fr.frames) + "]");
         p.tree.add(r);
         return Bytes.of(whole);
@@ -287,12 +325,16 @@ public final class Dissector {
         };
     }
 
-    private static String bits(int value, int width, int totalBits, int shift) {
+    /**
+     * Wireshark's bit picture of a field: {@code totalBits} positions in groups of four, the field's {@code width}
+     * bits at {@code shift} (from the right) shown as 0/1, the others as dots.
+     */
+    static String bits(int value, int width, int totalBits, int shift) {
         StringBuilder s = new StringBuilder();
-        for (int i = 7; i >= 0; i--) {
-            int bit = i - shift;
-            s.append(bit >= 0 && bit < width ? String.valueOf((value >>> bit) & 1) : ".");
-            if (i == 4) s.append(' ');
+        for (int i = totalBits - 1; i >= 0; i--) {
+            boolean in = i >= shift && i < shift + width;
+            s.append(in ? (char) ('0' + ((value >>> (i - shift)) & 1)) : '.');
+            if (i % 4 == 0 && i != 0) s.append(' ');
         }
         return s.toString();
     }
@@ -324,6 +366,7 @@ public final class Dissector {
     private void icmp(Packet p, Bytes b, boolean inner, String src, String dst, int ttl) {
         p.protocol = "ICMP";
         p.info.setLength(0);
+        p.layer("icmp");
         Node n = new Node("Internet Control Message Protocol");
         p.tree.add(n);
         int type = b.u8(0), code = b.u8(1);
@@ -349,9 +392,15 @@ public final class Dissector {
                 if (type == 8) {
                     echoRequests.put(src + ">" + dst + "#" + ident + "/" + seq, p.number);
                     if (echoRequests.size() > 65536) echoRequests.clear();
+                    if (hints != null) {
+                        Integer reply = hints.replyIn.get(p.number);
+                        p.info.append(reply != null ? " (reply in " + reply + ")" : " (no response found!)");
+                        if (reply != null) n.add("[Response frame: " + reply + "]");
+                    }
                 } else {
                     Integer req = echoRequests.get(dst + ">" + src + "#" + ident + "/" + seq);
                     if (req != null) {
+                        learned.replyIn.putIfAbsent(req, p.number);
                         p.info.append(" (request in ").append(req).append(')');
                         n.add("[Request frame: " + req + "]");
                     } else {
@@ -431,6 +480,7 @@ public final class Dissector {
             p.protocol = "UDP";
             p.info.setLength(0);
         }
+        p.layer("udp");
         Node n = new Node("User Datagram Protocol");
         p.tree.add(n);
         int sp = b.u16(0), dp = b.u16(2);
@@ -482,6 +532,7 @@ public final class Dissector {
             p.protocol = "TCP";
             p.info.setLength(0);
         }
+        p.layer("tcp");
         Node n = new Node("Transmission Control Protocol");
         p.tree.add(n);
         int sp = b.u16(0), dp = b.u16(2);
@@ -533,13 +584,15 @@ public final class Dissector {
         n.add("Acknowledgment Number: " + ackRel + "    (relative ack number)");
         p.field("tcp.ack_raw", ackRaw);
         n.add("Acknowledgment number (raw): " + ackRaw);
-        n.add(String.format("%s .... = Header Length: %d bytes (%d)", Integer.toBinaryString(0x10 | (hlen / 4)).substring(1), hlen, hlen / 4));
+        n.add(String.format("%s = Header Length: %d bytes (%d)", bits(hlen / 4, 4, 8, 4), hlen, hlen / 4));
         p.field("tcp.flags", String.format("0x%04x", flags));
         String fstr = flagString(flags);
         Node fnode = n.add(String.format("Flags: 0x%03x (%s)", flags, flagNames(flags)));
-        for (String[] f : new String[][] {{"256", "Accurate ECN"}, {"128", "Congestion Window Reduced"}, {"64", "ECN-Echo"}, {"32", "Urgent"},
-                {"16", "Acknowledgment"}, {"8", "Push"}, {"4", "Reset"}, {"2", "Syn"}, {"1", "Fin"}}) {
-            fnode.add(f[1] + ": " + ((flags & Integer.parseInt(f[0])) != 0 ? "Set" : "Not set"));
+        fnode.add(bits(offFlags >>> 9, 3, 12, 9) + " = Reserved: " + ((offFlags & 0xe00) != 0 ? "Set" : "Not set"));
+        String[] names = {"Fin", "Syn", "Reset", "Push", "Acknowledgment", "Urgent", "ECN-Echo", "Congestion Window Reduced", "Accurate ECN"};
+        for (int bit = 8; bit >= 0; bit--) {
+            boolean set = (flags & (1 << bit)) != 0;
+            fnode.add(bits(set ? 1 : 0, 1, 12, bit) + " = " + names[bit] + ": " + (set ? "Set" : "Not set"));
         }
         p.field("tcp.flags.str", fstr);
         fnode.add("[TCP Flags: " + fstr + "]");

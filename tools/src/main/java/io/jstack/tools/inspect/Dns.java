@@ -9,6 +9,7 @@ final class Dns {
     static void dissect(Packet p, Bytes b) {
         p.protocol = "DNS";
         p.info.setLength(0);
+        p.layer("dns");
         Node n = new Node("Domain Name System");
         p.tree.add(n);
         int id = b.u16(0), flags = b.u16(2);

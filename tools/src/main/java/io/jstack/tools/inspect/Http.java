@@ -135,6 +135,7 @@ final class Http {
             bodyLen = b.length - bodyStart; // delimited by the end of the connection: take what is here
         }
         if (bodyStart + bodyLen > b.length) return 0;
+        p.layer("http");
         Node n = new Node("Hypertext Transfer Protocol");
         p.tree.add(n);
         Node fl = n.add(first + "\\r\\n");

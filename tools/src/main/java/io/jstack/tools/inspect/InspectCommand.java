@@ -35,6 +35,12 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "-e", paramLabel = "FIELD", description = "a field to print with -T fields (repeatable)")
     List<String> fieldNames = new ArrayList<>();
 
+    @Option(names = "-2", description = "two passes, like tshark -2: requests name their replies, fragments their reassembly")
+    boolean twoPass;
+
+    @Option(names = "-c", paramLabel = "COUNT", description = "read only the first COUNT packets")
+    Integer count;
+
     @Option(names = "-q", description = "do not print the packets (with -z or --follow/--conv/--io)")
     boolean quiet;
 
@@ -61,10 +67,13 @@ public final class InspectCommand implements Callable<Integer> {
         try {
             r = CaptureReader.read(file);
         } catch (IOException e) {
-            err.println("jstack inspect: cannot read " + file + ": " + e.getMessage());
+            String why = e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            err.println("jstack inspect: cannot read " + file + ": " + why);
             return 2;
         }
-        List<Packet> packets = decode(r.frames());
+        List<Frame> frames = count == null ? r.frames() : r.frames().subList(0, Math.max(0, Math.min(count, r.frames().size())));
+        List<Packet> packets = twoPass ? decodeTwoPass(frames) : decode(frames);
         List<Runnable> reports = new ArrayList<>();
         boolean printPackets = !quiet && graph == null;
         if (follow != null) {
@@ -104,11 +113,13 @@ public final class InspectCommand implements Callable<Integer> {
                 if (format.equals("fields")) out.println(fieldsLine(p, fieldNames));
                 else if (verbose) out.print(tree(p));
                 else out.println(summary(p));
+                p.tree.clear(); // printed: the reports below need only the TCP facts
             }
         }
         for (Runnable report : reports) report.run();
         if (r.error() != null) {
-            err.println("jstack inspect: " + file + ": " + r.error() + " (the packets before it were decoded)");
+            err.println("jstack inspect: " + file + ": " + r.error()
+                    + (r.frames().isEmpty() ? "" : " (the " + r.frames().size() + " packets before it were decoded)"));
         }
         out.flush();
         err.flush();
@@ -129,6 +140,16 @@ public final class InspectCommand implements Callable<Integer> {
     /** Decodes every frame in order. */
     public static List<Packet> decode(List<Frame> frames) {
         Dissector d = new Dissector();
+        List<Packet> packets = new ArrayList<>(frames.size());
+        for (int i = 0; i < frames.size(); i++) packets.add(d.dissect(frames.get(i), i + 1));
+        return packets;
+    }
+
+    /** Decodes every frame twice; the second pass prints links to later frames that the first found. */
+    public static List<Packet> decodeTwoPass(List<Frame> frames) {
+        Dissector first = new Dissector();
+        for (int i = 0; i < frames.size(); i++) first.dissect(frames.get(i), i + 1);
+        Dissector d = new Dissector(first.learned);
         List<Packet> packets = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) packets.add(d.dissect(frames.get(i), i + 1));
         return packets;

@@ -18,6 +18,7 @@ public final class Packet {
     final StringBuilder info = new StringBuilder();
     final Map<String, List<String>> fields = new LinkedHashMap<>();
     final List<Node> tree = new ArrayList<>();
+    final List<String> layers = new ArrayList<>();
     boolean malformed;
     TcpSegment tcp;
 
@@ -36,6 +37,10 @@ public final class Packet {
     public boolean malformed() { return malformed; }
     public TcpSegment tcp() { return tcp; }
     public List<Node> tree() { return tree; }
+
+    void layer(String name) {
+        if (layers.size() < 32) layers.add(name);
+    }
 
     void field(String name, Object value) {
         fields.computeIfAbsent(name, k -> new ArrayList<>()).add(String.valueOf(value));

@@ -94,7 +94,7 @@ final class TcpTracker {
     }
 
     private final Map<String, Stream> byTuple = new HashMap<>();
-    final List<Stream> streams = new ArrayList<>();
+    private int nextIndex;
     private long nowTs;
 
     private static String key(String a, int ap, String b, int bp) {
@@ -111,9 +111,8 @@ final class TcpTracker {
             if (d.baseFromSyn && d.base != seq) s = null; // a new connection reusing the 4-tuple
         }
         if (s == null) {
-            if (streams.size() >= MAX_STREAMS) byTuple.clear();
-            s = new Stream(streams.size(), src, sp, dst, dp, nowTs);
-            streams.add(s);
+            if (byTuple.size() >= MAX_STREAMS) byTuple.clear(); // bounded memory when tracing a long-running host
+            s = new Stream(nextIndex++, src, sp, dst, dp, nowTs);
             byTuple.put(k, s);
         }
         return s;

@@ -60,6 +60,7 @@ class LiveCaptureTest {
             assertTrue(expected.contains(what), "the live capture lacks " + what);
         }
         TsharkComparisonTest.assertLinesEqual(expected, External.inspect(capture));
+        TsharkComparisonTest.assertLinesEqual(External.tshark(capture, "-2"), External.inspect(capture, "-2"));
     }
 
     @Test

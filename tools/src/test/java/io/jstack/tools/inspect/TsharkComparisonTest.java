@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code -V} prints a field tree in tshark's style but not its exact wording, and verifies checksums (Good/Bad)
  *       where tshark's defaults say "Unverified": a learner should see a bad checksum. It is not compared.</li>
  *   <li>IPv6 is shown by addresses only; its payload is not decoded (jstack speaks IPv4).</li>
- *   <li>Like tshark's default single pass, an echo request does not name its reply frame ("reply in N" needs two
- *       passes, tshark -2).</li>
+ *   <li>None in the summary: like tshark's default single pass, an echo request names its reply ("reply in N") only
+ *       with -2, as with tshark -2.</li>
  *   <li>HTTP is decoded on ports 80 and 8080 only; bodies are not decoded beyond their media type.</li>
  * </ul>
  */
@@ -55,6 +55,14 @@ class TsharkComparisonTest {
         String expected = External.tshark(f);
         assertFalse(expected.isBlank(), "tshark printed nothing for " + name);
         assertLinesEqual(expected, External.inspect(f));
+    }
+
+    /** tshark -2: echo requests name their reply ("reply in N"), fragments the frame that reassembled them. */
+    @ParameterizedTest
+    @ValueSource(strings = {"icmp.pcap", "tcp.pcap", "malformed.pcap", "multi.pcapng"})
+    void twoPassSummaryLinesMatchTsharkDash2(String name) throws Exception {
+        Path f = dir.resolve(name);
+        assertLinesEqual(External.tshark(f, "-2"), External.inspect(f, "-2"));
     }
 
     @ParameterizedTest

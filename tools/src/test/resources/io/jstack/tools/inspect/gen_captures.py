@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the synthetic captures the inspect tests compare against tshark. Usage: gen_captures.py OUTDIR"""
 import sys, os
-from scapy.all import CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
+from scapy.all import DNSRROPT, CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
 from scapy.utils import PcapNgWriter
 
 out = sys.argv[1]
@@ -30,6 +30,8 @@ def icmp_pkts():
     # an unanswered request and a lone reply
     ps.append(at(IP(src=C, dst=S, id=7) / ICMP(type=8, id=0x99, seq=300) / Raw(b"x" * 8)))
     ps.append(at(IP(src=S, dst=C, id=8) / ICMP(type=3, code=3) / IP(src=C, dst=S) / UDP(sport=5555, dport=9)))
+    ps.append(at(IP(src=C, dst=S, id=9, ttl=1) / UDP(sport=33434, dport=33435) / Raw(b"probe")))
+    ps.append(at(IP(src=S, dst=C, id=10) / ICMP(type=11, code=0) / IP(src=C, dst=S, ttl=1, id=9) / UDP(sport=33434, dport=33435, len=13)))
     return ps
 
 def dns_pkts():
@@ -41,7 +43,13 @@ def dns_pkts():
     a2 = IP(src=S, dst=C, id=33) / UDP(sport=53, dport=40001) / DNS(id=0x0102, qr=1, rcode=3, rd=1, ra=1, qd=DNSQR(qname="nope.jstack.test", qtype="A"))
     q3 = IP(src=C, dst=S, id=34) / UDP(sport=40002, dport=53) / DNS(id=0x0203, rd=1, qd=DNSQR(qname="jstack.test", qtype="AAAA"))
     u = IP(src=C, dst=S, id=35) / UDP(sport=1234, dport=7777) / Raw(b"hello")
-    for p in (q, a, q2, a2, q3, u):
+    a3 = IP(src=S, dst=C, id=36) / UDP(sport=53, dport=40002) / DNS(id=0x0203, qr=1, rd=1, ra=1, qd=DNSQR(qname="jstack.test", qtype="AAAA"),
+            an=DNSRR(rrname="jstack.test", type="CNAME", ttl=60, rdata="host.jstack.test") / DNSRR(rrname="host.jstack.test", type="AAAA", ttl=60, rdata="fd00::2"),
+            ar=DNSRROPT(rclass=1232))
+    q4 = IP(src=C, dst=S, id=37) / UDP(sport=40003, dport=53) / DNS(id=0x0304, rd=1, qd=DNSQR(qname="2.0.0.10.in-addr.arpa", qtype="PTR"), ar=DNSRROPT(rclass=1232))
+    a4 = IP(src=S, dst=C, id=38) / UDP(sport=53, dport=40003) / DNS(id=0x0304, qr=1, rd=1, ra=1, qd=DNSQR(qname="2.0.0.10.in-addr.arpa", qtype="PTR"),
+            an=DNSRR(rrname="2.0.0.10.in-addr.arpa", type="PTR", ttl=60, rdata="jstack.test"))
+    for p in (q, a, q2, a2, q3, u, a3, q4, a4):
         ps.append(at(p))
     return ps
 
