@@ -91,7 +91,12 @@ final class HttpConnection implements Runnable {
                 }
                 if (!beginRequest()) break;
                 boolean again = exchange(parser.head());
-                if (!endRequest() || !again) break;
+                if (!endRequest() || !again) {
+                    // RFC 9112 §9.6: close in stages, so that bytes the client already sent (say, a pipelined
+                    // request) do not turn our close into a reset that destroys the response in flight.
+                    if (!eof) lingeringClose();
+                    break;
+                }
             }
         } catch (IOException e) {
             stats.increment(Counter.CLIENT_DISCONNECTS);

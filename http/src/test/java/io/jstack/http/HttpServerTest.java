@@ -203,6 +203,22 @@ class HttpServerTest {
     }
 
     @Test
+    void rfc9112Section9_6CloseAfterResponseDoesNotResetUnreadPipelinedBytes() throws Exception {
+        serve((env, sr) -> {
+            sr.start("200 OK", TEXT);
+            return Body.of(new byte[200_000]);
+        });
+        try (var c = client()) {
+            // the bytes after the Connection: close request are never read by the server
+            c.send("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + "GET / HTTP/1.1\r\nHost: a\r\n\r\n".repeat(2000));
+            var r = c.read();
+            assertEquals(200_000, r.body().length);
+            assertEquals("close", r.header("Connection"));
+            assertTrue(c.closedByPeer());
+        }
+    }
+
+    @Test
     void unreadRequestBodyIsDrainedAndTheConnectionPersists() throws Exception {
         serve(hello());
         try (var c = client()) {
