@@ -302,7 +302,7 @@ public final class TcpConnection {
     public int send(byte[] b, int off, int len, long now) {
         if (finQueued || error != null || state == TcpState.CLOSED) return -1;
         int n = queue.write(b, off, len);
-        if (state.synchronized_()) output(now);
+        if (state.isSynchronized()) output(now);
         return n;
     }
 
@@ -313,7 +313,7 @@ public final class TcpConnection {
     public int receive(byte[] b, int off, int len, long now) {
         int n = rcv.read(b, off, len);
         if (n == 0) return atEof() ? -1 : 0;
-        if (state.synchronized_() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
+        if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
             ackNow = true;
             output(now);
         }
@@ -350,7 +350,7 @@ public final class TcpConnection {
     public void close(long now) {
         userClosed = true;
         if (state == TcpState.CLOSED) return;
-        if (rcv.readable() > 0 && state.synchronized_()) {
+        if (rcv.readable() > 0 && state.isSynchronized()) {
             abort(now);
             return;
         }
@@ -362,7 +362,7 @@ public final class TcpConnection {
     public void abort(long now) {
         userClosed = true;
         if (state == TcpState.CLOSED) return;
-        if (state.synchronized_() || state == TcpState.SYN_RECEIVED) {
+        if (state.isSynchronized() || state == TcpState.SYN_RECEIVED) {
             if (state != TcpState.TIME_WAIT) {
                 layer.transmit(this, RST | ACK_FLAG, snd.sndMax, rcv.rcvNxt, 0, -1, -1, 0, 0);
                 layer.count(TcpCounter.tcpOutRsts, 1);

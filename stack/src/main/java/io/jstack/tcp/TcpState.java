@@ -19,7 +19,7 @@ public enum TcpState {
     TIME_WAIT;
 
     /** States after the handshake has synchronised sequence numbers (RFC 9293 §3.5.2 case 3). */
-    public boolean synchronized_() {
+    public boolean isSynchronized() {
         return ordinal() >= ESTABLISHED.ordinal();
     }
 
