@@ -2,9 +2,11 @@ package io.jstack.tools;
 
 import io.jstack.host.Host;
 import io.jstack.host.HostLoop;
+import io.jstack.link.ImpairedLink;
 import io.jstack.link.Link;
 import io.jstack.link.PcapLink;
 import io.jstack.link.PcapWriter;
+import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.tun.TunException;
 import io.jstack.tun.TunLink;
@@ -18,9 +20,13 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A virtual host running on a TUN device: the link (optionally captured to pcap), the {@link Host} built by
- * {@link ServeCommand#buildHost} and the {@link HostLoop} driving it. {@link #stop} ends it in order: loop,
- * counters, capture, device.
+ * A virtual host running on a TUN device: the link (optionally captured to pcap, optionally impaired), the
+ * {@link Host} built by {@link ServeCommand#buildHost}, the {@link HostLoop} driving it and the UDP and TCP
+ * services. {@link #stop} ends it in order: services, loop, counters, capture, device.
+ *
+ * <p>The links stack up as host → capture → impairment → TUN: the impairment stands for the network, and the
+ * capture is what a capture on the host's own interface would show: every packet it sent, before the network
+ * lost, delayed or corrupted it, and every packet that reached it, after.
  */
 public final class RunningHost implements AutoCloseable {
     private final ServeOptions options;
@@ -29,6 +35,7 @@ public final class RunningHost implements AutoCloseable {
     private final Host host;
     private final HostLoop loop;
     private UdpServices udpServices;
+    private TcpServices tcpServices;
     private boolean stopped;
 
     private RunningHost(ServeOptions options, TunLink tun, Optional<PcapLink> pcap, Host host, HostLoop loop) {
@@ -50,11 +57,18 @@ public final class RunningHost implements AutoCloseable {
      */
     public static RunningHost start(ServeOptions o, Consumer<Host> extra) {
         TunLink tun = TunLink.open(o.tunOptions());
+        Clock clock = Clock.system();
         Link link = tun;
+        Optional<ImpairedLink> impaired = Optional.empty();
+        if (!o.impairment().isNone()) {
+            ImpairedLink i = new ImpairedLink(link, o.impairment(), o.seed(), clock);
+            impaired = Optional.of(i);
+            link = i;
+        }
         Optional<PcapLink> pcap = Optional.empty();
         if (o.pcap().isPresent()) {
             try {
-                PcapLink p = new PcapLink(tun, PcapWriter.create(o.pcap().get(), PcapWriter.EpochClock.system()));
+                PcapLink p = new PcapLink(link, PcapWriter.create(o.pcap().get(), PcapWriter.EpochClock.system()));
                 pcap = Optional.of(p);
                 link = p;
             } catch (IOException e) {
@@ -66,7 +80,9 @@ public final class RunningHost implements AutoCloseable {
         }
         Host host;
         try {
-            host = ServeCommand.buildHost(o, link, Clock.system());
+            Host built = ServeCommand.buildHost(o, link, clock);
+            impaired.ifPresent(i -> built.addCounters("Impair", i::counters));
+            host = built;
             extra.accept(host);
         } catch (RuntimeException e) {
             link.close();
@@ -78,6 +94,14 @@ public final class RunningHost implements AutoCloseable {
         if (host.ip().handler(IpProtocol.UDP.code()) instanceof UdpLayer udp) {
             try {
                 running.udpServices = UdpServices.start(host, udp, o.udp());
+            } catch (RuntimeException e) {
+                running.close();
+                throw e;
+            }
+        }
+        if (host.ip().handler(IpProtocol.TCP.code()) instanceof TcpLayer tcp) {
+            try {
+                running.tcpServices = TcpServices.start(tcp, o.tcp());
             } catch (RuntimeException e) {
                 running.close();
                 throw e;
@@ -107,6 +131,7 @@ public final class RunningHost implements AutoCloseable {
         if (stopped) return;
         stopped = true;
         if (udpServices != null) udpServices.close();
+        if (tcpServices != null) tcpServices.close();
         loop.close();
         printCounters(host.counters(), out);
         out.println("Host:");

@@ -3,7 +3,9 @@ package io.jstack.tools;
 import io.jstack.dns.DnsConfig;
 import io.jstack.host.Host;
 import io.jstack.ip.Ipv4Config;
+import io.jstack.link.Impairment;
 import io.jstack.link.Link;
+import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.udp.UdpLayer;
 import io.jstack.wire.Ipv4Address;
@@ -72,24 +74,46 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-udp-echo", description = "do not run UDP echo on port 7 (RFC 862)")
     boolean noUdpEcho;
 
+    @Option(names = "--no-tcp-echo", description = "do not run TCP echo on port 7 (RFC 862)")
+    boolean noTcpEcho;
+
+    @Option(names = "--no-discard", description = "do not run discard on TCP port 9 (RFC 863)")
+    boolean noDiscard;
+
+    @Option(names = "--no-chargen", description = "do not run the character generator on TCP port 19 (RFC 864)")
+    boolean noChargen;
+
+    @Option(names = "--impair", paramLabel = "SPEC", converter = ImpairmentConverter.class,
+            description = "impair the link in both directions, e.g. loss=2%%,dup=1%%,reorder=2%%,corrupt=1%%,"
+                    + "delay=10ms,jitter=2ms (any subset; percentages of packets, delays in ms or s); "
+                    + "the capture shows the host's side of it")
+    Impairment impair = Impairment.NONE;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + ServeOptions.DEFAULT_SEED,
+            description = "seed of --impair's random draws: the same seed draws the same fates (default: "
+                    + "${DEFAULT-VALUE})")
+    long seed;
+
     /** The validated options; bad combinations are usage errors (exit code 2). */
     ServeOptions options() {
         try {
             if (noDns && !dns.isEmpty()) throw new IllegalArgumentException("--dns and --no-dns exclude each other");
             return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
-                    new UdpServiceOptions(!noUdpEcho, !noDns, dns));
+                    new UdpServiceOptions(!noUdpEcho, !noDns, dns),
+                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impair, seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
     /**
-     * Builds the virtual host on {@code link}: IPv4 and ICMP, and every installed transport and service. The one
-     * place to add them (for example {@code UdpLayer.install(host)}, a service on a port).
+     * Builds the virtual host on {@code link}: IPv4 and ICMP, and every installed transport (UDP, TCP). The one
+     * place to add transports; services that bind ports start once the loop runs ({@link RunningHost#start}).
      */
     public static Host buildHost(ServeOptions o, Link link, Clock clock) {
         Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
         UdpLayer.install(host);
+        TcpLayer.install(host);
         return host;
     }
 
@@ -127,6 +151,17 @@ public final class ServeCommand implements Callable<Integer> {
         public DnsConfig.Entry convert(String value) {
             try {
                 return DnsConfig.Entry.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ImpairmentConverter implements ITypeConverter<Impairment> {
+        @Override
+        public Impairment convert(String value) {
+            try {
+                return Impairment.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }
