@@ -6,6 +6,7 @@ import io.jstack.link.ImpairedLink;
 import io.jstack.link.Link;
 import io.jstack.link.PcapLink;
 import io.jstack.link.PcapWriter;
+import io.jstack.service.DiscardService;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.tun.TunException;
@@ -120,6 +121,11 @@ public final class RunningHost implements AutoCloseable {
 
     public HostLoop loop() {
         return loop;
+    }
+
+    /** The discard service (TCP port 9), if it runs. */
+    public Optional<DiscardService> discard() {
+        return tcpServices == null ? Optional.empty() : tcpServices.discard();
     }
 
     public TunLink tun() {

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The TCP services of a running host (echo, discard, chargen), started once its loop runs (binding a port is a
@@ -15,9 +16,15 @@ import java.util.List;
  */
 final class TcpServices implements AutoCloseable {
     private final List<AutoCloseable> running;
+    private Optional<DiscardService> discard = Optional.empty();
 
     private TcpServices(List<AutoCloseable> running) {
         this.running = running;
+    }
+
+    /** The discard service, if it runs: its count of bytes thrown away tells how much arrived. */
+    Optional<DiscardService> discard() {
+        return discard;
     }
 
     /** Starts what {@code o} asks for on {@code tcp}; on failure stops those already started. */
@@ -26,7 +33,11 @@ final class TcpServices implements AutoCloseable {
         TcpServices services = new TcpServices(started);
         try {
             if (o.echo()) started.add(TcpEchoService.start(tcp));
-            if (o.discard()) started.add(DiscardService.start(tcp));
+            if (o.discard()) {
+                DiscardService d = DiscardService.start(tcp);
+                started.add(d);
+                services.discard = Optional.of(d);
+            }
             if (o.chargen()) started.add(ChargenService.start(tcp));
         } catch (IOException e) {
             services.close();
