@@ -6,7 +6,6 @@ import io.jstack.link.ImpairedLink;
 import io.jstack.link.Link;
 import io.jstack.link.PcapLink;
 import io.jstack.link.PcapWriter;
-import io.jstack.service.DiscardService;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.tun.TunException;
@@ -21,13 +20,9 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * A virtual host running on a TUN device: the link (optionally captured to pcap, optionally impaired), the
- * {@link Host} built by {@link ServeCommand#buildHost}, the {@link HostLoop} driving it and the UDP and TCP
- * services. {@link #stop} ends it in order: services, loop, counters, capture, device.
- *
- * <p>The links stack up as host → capture → impairment → TUN: the impairment stands for the network, and the
- * capture is what a capture on the host's own interface would show: every packet it sent, before the network
- * lost, delayed or corrupted it, and every packet that reached it, after.
+ * A virtual host running on a TUN device: the link (optionally captured to pcap), the {@link Host} built by
+ * {@link ServeCommand#buildHost} and the {@link HostLoop} driving it. {@link #stop} ends it in order: loop,
+ * counters, capture, device.
  */
 public final class RunningHost implements AutoCloseable {
     private final ServeOptions options;
@@ -58,18 +53,11 @@ public final class RunningHost implements AutoCloseable {
      */
     public static RunningHost start(ServeOptions o, Consumer<Host> extra) {
         TunLink tun = TunLink.open(o.tunOptions());
-        Clock clock = Clock.system();
         Link link = tun;
-        Optional<ImpairedLink> impaired = Optional.empty();
-        if (!o.impairment().isNone()) {
-            ImpairedLink i = new ImpairedLink(link, o.impairment(), o.seed(), clock);
-            impaired = Optional.of(i);
-            link = i;
-        }
         Optional<PcapLink> pcap = Optional.empty();
         if (o.pcap().isPresent()) {
             try {
-                PcapLink p = new PcapLink(link, PcapWriter.create(o.pcap().get(), PcapWriter.EpochClock.system()));
+                PcapLink p = new PcapLink(tun, PcapWriter.create(o.pcap().get(), PcapWriter.EpochClock.system()));
                 pcap = Optional.of(p);
                 link = p;
             } catch (IOException e) {
@@ -79,30 +67,36 @@ public final class RunningHost implements AutoCloseable {
                 throw new TunException("cannot write the capture file " + o.pcap().get() + ": " + why, e);
             }
         }
+        Optional<ImpairedLink> impaired = Optional.empty();
+        if (!o.impair().isNone()) {
+            // Outside the capture, so the capture shows what really crossed the device.
+            ImpairedLink i = new ImpairedLink(link, o.impair(), o.seed(), Clock.system());
+            impaired = Optional.of(i);
+            link = i;
+        }
         Host host;
         try {
-            Host built = ServeCommand.buildHost(o, link, clock);
-            impaired.ifPresent(i -> built.addCounters("Impair", i::counters));
-            host = built;
+            host = ServeCommand.buildHost(o, link, Clock.system());
             extra.accept(host);
         } catch (RuntimeException e) {
             link.close();
             throw e;
         }
         host.addCounters("Tun", tun::counters);
+        impaired.ifPresent(i -> host.addCounters("Impair", i::counters));
         RunningHost running = new RunningHost(o, tun, pcap, host, HostLoop.start(host));
         // Services bind their ports through the loop, so they start once it runs.
-        if (host.ip().handler(IpProtocol.UDP.code()) instanceof UdpLayer udp) {
+        if (host.ip().handler(IpProtocol.TCP.code()) instanceof TcpLayer tcp) {
             try {
-                running.udpServices = UdpServices.start(host, udp, o.udp());
+                running.tcpServices = TcpServices.start(tcp, o.tcp());
             } catch (RuntimeException e) {
                 running.close();
                 throw e;
             }
         }
-        if (host.ip().handler(IpProtocol.TCP.code()) instanceof TcpLayer tcp) {
+        if (host.ip().handler(IpProtocol.UDP.code()) instanceof UdpLayer udp) {
             try {
-                running.tcpServices = TcpServices.start(tcp, o.tcp());
+                running.udpServices = UdpServices.start(host, udp, o.udp());
             } catch (RuntimeException e) {
                 running.close();
                 throw e;
@@ -121,11 +115,6 @@ public final class RunningHost implements AutoCloseable {
 
     public HostLoop loop() {
         return loop;
-    }
-
-    /** The discard service (TCP port 9), if it runs. */
-    public Optional<DiscardService> discard() {
-        return tcpServices == null ? Optional.empty() : tcpServices.discard();
     }
 
     public TunLink tun() {
@@ -164,5 +153,10 @@ public final class RunningHost implements AutoCloseable {
     @Override
     public void close() {
         stop(new PrintStream(PrintStream.nullOutputStream()));
+    }
+
+    /** The discard service (TCP port 9), if it runs; tests read its byte count. */
+    public Optional<io.jstack.service.DiscardService> discard() {
+        return tcpServices == null ? Optional.empty() : tcpServices.discard();
     }
 }

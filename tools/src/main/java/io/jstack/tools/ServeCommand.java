@@ -77,21 +77,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-tcp-echo", description = "do not run TCP echo on port 7 (RFC 862)")
     boolean noTcpEcho;
 
-    @Option(names = "--no-discard", description = "do not run discard on TCP port 9 (RFC 863)")
+    @Option(names = "--no-discard", description = "do not run TCP discard on port 9 (RFC 863)")
     boolean noDiscard;
 
-    @Option(names = "--no-chargen", description = "do not run the character generator on TCP port 19 (RFC 864)")
+    @Option(names = "--no-chargen", description = "do not run TCP chargen on port 19 (RFC 864)")
     boolean noChargen;
 
-    @Option(names = "--impair", paramLabel = "SPEC", converter = ImpairmentConverter.class,
-            description = "impair the link in both directions, e.g. loss=2%%,dup=1%%,reorder=2%%,corrupt=1%%,"
-                    + "delay=10ms,jitter=2ms (any subset; percentages of packets, delays in ms or s); "
-                    + "the capture shows the host's side of it")
-    Impairment impair = Impairment.NONE;
+    @Option(names = "--impair", paramLabel = "SPEC",
+            description = "impair the link both ways, e.g. loss=2%%,dup=1%%,reorder=2%%,corrupt=1%%,delay=10ms,jitter=2ms "
+                    + "(any subset); impaired packets are counted")
+    String impair;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "" + ServeOptions.DEFAULT_SEED,
-            description = "seed of --impair's random draws: the same seed draws the same fates (default: "
-                    + "${DEFAULT-VALUE})")
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of --impair's random choices, to repeat a run (default: ${DEFAULT-VALUE})")
     long seed;
 
     @Option(names = "--http-port", paramLabel = "N", defaultValue = "80",
@@ -127,17 +125,18 @@ public final class ServeCommand implements Callable<Integer> {
     ServeOptions options() {
         try {
             if (noDns && !dns.isEmpty()) throw new IllegalArgumentException("--dns and --no-dns exclude each other");
+            Impairment impairment = impair == null ? Impairment.NONE : Impairment.parse(impair);
             return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
                     new UdpServiceOptions(!noUdpEcho, !noDns, dns),
-                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impair, seed);
+                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
     }
 
     /**
-     * Builds the virtual host on {@code link}: IPv4 and ICMP, and every installed transport (UDP, TCP). The one
-     * place to add transports; services that bind ports start once the loop runs ({@link RunningHost#start}).
+     * Builds the virtual host on {@code link}: IPv4 and ICMP, and every installed transport and service. The one
+     * place to add them (for example {@code UdpLayer.install(host)}, a service on a port).
      */
     public static Host buildHost(ServeOptions o, Link link, Clock clock) {
         Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
@@ -195,17 +194,6 @@ public final class ServeCommand implements Callable<Integer> {
         public DnsConfig.Entry convert(String value) {
             try {
                 return DnsConfig.Entry.parse(value);
-            } catch (IllegalArgumentException e) {
-                throw new TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
-    static final class ImpairmentConverter implements ITypeConverter<Impairment> {
-        @Override
-        public Impairment convert(String value) {
-            try {
-                return Impairment.parse(value);
             } catch (IllegalArgumentException e) {
                 throw new TypeConversionException(e.getMessage());
             }

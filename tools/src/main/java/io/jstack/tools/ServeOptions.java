@@ -19,15 +19,12 @@ import java.util.Optional;
  * @param netns  network namespace for the device (created if absent), if any
  * @param udp    the UDP services (echo, DNS) and the DNS records
  * @param tcp    the TCP services (echo, discard, chargen)
- * @param impairment what the link does to packets in both directions ({@link Impairment#NONE}: nothing)
- * @param seed   the seed of the impairment's random draws, so that a run can be reproduced
+ * @param impair impairment of the link in both directions ({@link Impairment#NONE}: none)
+ * @param seed   seed of the impairment's random choices, so a run can be repeated
  */
 public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
-        Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impairment, long seed) {
-    /** The seed used when none is given: a fixed one, so that two runs draw the same impairments. */
-    public static final long DEFAULT_SEED = 1;
-
-    /** With the default services and no impairment. */
+        Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed) {
+    /** With the default UDP and TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns) {
         this(tun, ip, hostIp, mtu, pcap, netns, UdpServiceOptions.defaults());
@@ -36,7 +33,7 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     /** With the default TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns, UdpServiceOptions udp) {
-        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, DEFAULT_SEED);
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1);
     }
 
     /** Throws {@link IllegalArgumentException} with a one-line reason when the options do not fit together. */
@@ -53,54 +50,47 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
             throw new IllegalArgumentException("--ip " + ip + " is the network or broadcast address of " + hostIp);
         }
         tunOptions(tun, ip, hostIp, mtu, netns); // validates the name, MTU and namespace
-        java.util.Objects.requireNonNull(udp, "udp");
-        java.util.Objects.requireNonNull(tcp, "tcp");
-        java.util.Objects.requireNonNull(impairment, "impairment");
     }
 
-    /**
-     * tun0, 10.0.0.2, 10.0.0.1/24, MTU 1500, no capture, the caller's namespace, UDP echo and DNS on, TCP echo,
-     * discard and chargen on, no impairment.
-     */
+    /** tun0, 10.0.0.2, 10.0.0.1/24, MTU 1500, no capture, the caller's namespace, UDP echo and DNS on. */
     public static ServeOptions defaults() {
         return new ServeOptions("tun0", Ipv4Address.parse("10.0.0.2"), HostAddress.parse("10.0.0.1/24"), 1500,
                 Optional.empty(), Optional.empty());
     }
 
     public ServeOptions withTun(String name) {
-        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impairment, seed);
+        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withIp(Ipv4Address address, HostAddress kernelSide) {
-        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impairment, seed);
+        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withMtu(int bytes) {
-        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impairment, seed);
+        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withPcap(Optional<Path> file) {
-        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impairment, seed);
+        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed);
     }
 
     public ServeOptions withNetns(Optional<String> name) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impairment, seed);
-    }
-
-    public ServeOptions withUdp(UdpServiceOptions services) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, services, tcp, impairment, seed);
-    }
-
-    public ServeOptions withTcp(TcpServiceOptions services) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, services, impairment, seed);
-    }
-
-    /** Impairs the link in both directions with {@code what}, drawing from a random sequence seeded with {@code randomSeed}. */
-    public ServeOptions withImpairment(Impairment what, long randomSeed) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, what, randomSeed);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed);
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */
+    public ServeOptions withUdp(UdpServiceOptions udp) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+    }
+
+    public ServeOptions withTcp(TcpServiceOptions tcp) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+    }
+
+    public ServeOptions withImpairment(Impairment impair, long seed) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+    }
+
     public TunOptions tunOptions() {
         return tunOptions(tun, ip, hostIp, mtu, netns);
     }
@@ -118,7 +108,7 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
         return "jstack: virtual host " + ip + " is up on " + tun + netns.map(ns -> " in netns " + ns).orElse("")
                 + " (kernel side " + hostIp + ", MTU " + mtu + ")"
                 + pcap.map(p -> ", capturing to " + p).orElse("")
-                + (impairment.isNone() ? "" : ", impairing both directions with " + impairment + " (seed " + seed + ")")
+                + (impair.isNone() ? "" : ", impairing " + impair + " (seed " + seed + ")")
                 + "; try: " + prefix + "ping " + ip;
     }
 }

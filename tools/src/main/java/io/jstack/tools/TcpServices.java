@@ -8,52 +8,41 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
-/**
- * The TCP services of a running host (echo, discard, chargen), started once its loop runs (binding a port is a
- * task on the loop) and stopped before it ends.
- */
+/** The TCP services of a running host, started once its loop runs and stopped before it ends. */
 final class TcpServices implements AutoCloseable {
     private final List<AutoCloseable> running;
-    private Optional<DiscardService> discard = Optional.empty();
 
     private TcpServices(List<AutoCloseable> running) {
         this.running = running;
     }
 
-    /** The discard service, if it runs: its count of bytes thrown away tells how much arrived. */
-    Optional<DiscardService> discard() {
-        return discard;
-    }
-
-    /** Starts what {@code o} asks for on {@code tcp}; on failure stops those already started. */
     static TcpServices start(TcpLayer tcp, TcpServiceOptions o) {
-        List<AutoCloseable> started = new ArrayList<>();
-        TcpServices services = new TcpServices(started);
+        List<AutoCloseable> running = new ArrayList<>();
         try {
-            if (o.echo()) started.add(TcpEchoService.start(tcp));
-            if (o.discard()) {
-                DiscardService d = DiscardService.start(tcp);
-                started.add(d);
-                services.discard = Optional.of(d);
-            }
-            if (o.chargen()) started.add(ChargenService.start(tcp));
+            if (o.echo()) running.add(TcpEchoService.start(tcp));
+            if (o.discard()) running.add(DiscardService.start(tcp));
+            if (o.chargen()) running.add(ChargenService.start(tcp));
         } catch (IOException e) {
-            services.close();
+            new TcpServices(running).close();
             throw new UncheckedIOException("cannot start the TCP services: " + e.getMessage(), e);
         }
-        return services;
+        return new TcpServices(running);
     }
 
     @Override
     public void close() {
-        for (AutoCloseable s : running) {
+        for (AutoCloseable c : running) {
             try {
-                s.close();
+                c.close();
             } catch (Exception e) {
-                // closing a listener of a stopping host: nothing left to do with the failure
+                // stopping anyway
             }
         }
+    }
+
+    /** The discard service, if it runs: its count of the bytes it read tells how much arrived. */
+    java.util.Optional<DiscardService> discard() {
+        return running.stream().filter(DiscardService.class::isInstance).map(DiscardService.class::cast).findFirst();
     }
 }
