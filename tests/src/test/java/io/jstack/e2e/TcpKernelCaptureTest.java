@@ -56,7 +56,11 @@ class TcpKernelCaptureTest {
         assertTrue(count(pcap, "tcp.checksum.status == 1") > 5000, "TCP segments with a verified checksum");
     }
 
-    /** The check can fail: the capture shows what reached the host, corrupted segments included. */
+    /**
+     * The check can fail: the capture shows what crossed the device, so the host's segments that the link
+     * corrupted on their way out are in it with bad checksums (and the kernel's corrupted ones are dropped by the
+     * host, which counts them).
+     */
     @Test
     @Timeout(120)
     void theCheckFindsTheSegmentsACorruptingLinkDamaged() throws Exception {
