@@ -154,4 +154,9 @@ public final class RunningHost implements AutoCloseable {
     public void close() {
         stop(new PrintStream(PrintStream.nullOutputStream()));
     }
+
+    /** The discard service (TCP port 9), if it runs; tests read its byte count. */
+    public Optional<io.jstack.service.DiscardService> discard() {
+        return tcpServices == null ? Optional.empty() : tcpServices.discard();
+    }
 }

@@ -84,7 +84,7 @@ public final class ServeCommand implements Callable<Integer> {
     boolean noChargen;
 
     @Option(names = "--impair", paramLabel = "SPEC",
-            description = "impair the link both ways, e.g. loss=2%,dup=1%,reorder=2%,corrupt=1%,delay=10ms,jitter=2ms "
+            description = "impair the link both ways, e.g. loss=2%%,dup=1%%,reorder=2%%,corrupt=1%%,delay=10ms,jitter=2ms "
                     + "(any subset); impaired packets are counted")
     String impair;
 

@@ -40,4 +40,9 @@ final class TcpServices implements AutoCloseable {
             }
         }
     }
+
+    /** The discard service, if it runs: its count of the bytes it read tells how much arrived. */
+    java.util.Optional<DiscardService> discard() {
+        return running.stream().filter(DiscardService.class::isInstance).map(DiscardService.class::cast).findFirst();
+    }
 }
