@@ -177,7 +177,8 @@ final class TcpTracker {
                 fwd.dupAckFrame = fwd.lastNonDupAck;
             }
         }
-        if ((a & DUPLICATE_ACK) == 0) {
+        // only an ACK that moves resets the count: a window update between duplicates does not (Wireshark)
+        if ((a & DUPLICATE_ACK) == 0 && !(fwd.lastAckSet && fwd.lastAck == ack)) {
             fwd.lastNonDupAck = p.number;
             fwd.dupAckNum = 0;
         }
