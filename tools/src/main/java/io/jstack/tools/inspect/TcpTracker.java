@@ -191,7 +191,8 @@ final class TcpTracker {
             long ooThreshold = st.irttSet && st.irtt > 0 ? st.irtt : 3_000_000L;
             if (rev.dupAckNum >= 2 && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
                 a |= FAST_RETRANSMISSION;
-            } else if (now - fwd.nextSeqTime < ooThreshold && fwd.nextSeq != add(seq, seglen)) {
+            } else if (now - fwd.nextSeqTime < ooThreshold
+                    && fwd.nextSeq != add(seq, seglen + ((flags & (Dissector.SYN | Dissector.FIN)) != 0 ? 1 : 0))) {
                 a |= OUT_OF_ORDER;
             } else if (seglen > 0 && rev.lastAckSet && rev.lastAck != 0 && !gt(add(seq, seglen), rev.lastAck)) {
                 a |= SPURIOUS_RETRANSMISSION;

@@ -39,7 +39,7 @@ class JstackTrafficTest {
         capture = External.targetDir("inspect-jstack").resolve("impaired.pcap");
         ManualClock clock = new ManualClock(1_000_000_000L);
         MemoryLink.Pair pair = MemoryLink.pair(1500, 4096);
-        ImpairedLink impaired = new ImpairedLink(pair.a(), Impairment.parse(System.getProperty("inspect.impair", "loss=3%,reorder=3%")), Long.getLong("inspect.seed", 6), clock);
+        ImpairedLink impaired = new ImpairedLink(pair.a(), Impairment.parse(env("INSPECT_IMPAIR", "loss=3%,reorder=3%")), Long.parseLong(env("INSPECT_SEED", "6")), clock);
         PcapLink linkA = new PcapLink(impaired, PcapWriter.create(capture, () -> 1_700_000_000_000_000L + clock.nanos() / 1000));
         Host a = new Host(A, linkA, clock, Ipv4Config.defaults()), b = new Host(B, pair.b(), clock, Ipv4Config.defaults());
         TcpLayer tcpA = TcpLayer.install(a), tcpB = TcpLayer.install(b);
@@ -67,6 +67,12 @@ class JstackTrafficTest {
         drive(clock, a, b, () -> false, 1000);
         linkA.close();
         assertEquals(BYTES, received[0], "the transfer did not complete");
+    }
+
+    /** Exploration knobs (other seeds and impairments); the defaults are what the suite runs. */
+    static String env(String name, String dflt) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? dflt : v;
     }
 
     /** Polls both hosts and runs {@code app}, jumping the clock to the next deadline when nothing is left to do. */
