@@ -398,13 +398,12 @@ public final class Dissector {
                         if (reply != null) n.add("[Response frame: " + reply + "]");
                     }
                 } else {
-                    Integer req = echoRequests.get(dst + ">" + src + "#" + ident + "/" + seq);
+                    // a request is answered once: a duplicate reply, or one without a request, gets no link
+                    Integer req = echoRequests.remove(dst + ">" + src + "#" + ident + "/" + seq);
                     if (req != null) {
                         learned.replyIn.putIfAbsent(req, p.number);
                         p.info.append(" (request in ").append(req).append(')');
                         n.add("[Request frame: " + req + "]");
-                    } else {
-                        p.info.append(" (no response found!)");
                     }
                 }
             }

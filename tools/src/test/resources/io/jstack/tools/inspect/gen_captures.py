@@ -27,8 +27,12 @@ def icmp_pkts():
             else:
                 ps.append(at(p))
         seq += 1
-    # an unanswered request and a lone reply
+    # an unanswered request, a reply without a request, and a duplicated reply (only the first names its request)
     ps.append(at(IP(src=C, dst=S, id=7) / ICMP(type=8, id=0x99, seq=300) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=S, dst=C, id=11) / ICMP(type=0, id=0x99, seq=301) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=C, dst=S, id=12) / ICMP(type=8, id=0x99, seq=302) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=S, dst=C, id=13) / ICMP(type=0, id=0x99, seq=302) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=S, dst=C, id=13) / ICMP(type=0, id=0x99, seq=302) / Raw(b"x" * 8)))
     ps.append(at(IP(src=S, dst=C, id=8) / ICMP(type=3, code=3) / IP(src=C, dst=S) / UDP(sport=5555, dport=9)))
     ps.append(at(IP(src=C, dst=S, id=9, ttl=1) / UDP(sport=33434, dport=33435) / Raw(b"probe")))
     ps.append(at(IP(src=S, dst=C, id=10) / ICMP(type=11, code=0) / IP(src=C, dst=S, ttl=1, id=9) / UDP(sport=33434, dport=33435, len=13)))
