@@ -615,7 +615,9 @@ public final class Dissector {
             for (String line : opts.treeLines()) on.add(line);
             opts.addFields(p);
         }
-        p.info.append(" Win=").append(window).append(" Len=").append(seglen);
+        p.info.append(" Win=").append(window);
+        if ((flags & URG) != 0) p.info.append(" Urg=").append(b.u16(18));
+        p.info.append(" Len=").append(seglen);
         p.info.append(opts.infoText(rev.base));
         int analysis = tcp.analyze(p, st, fwd, rev, seqRaw, ackRaw, seglen, flags, window);
         Bytes payload = b.from(hlen);

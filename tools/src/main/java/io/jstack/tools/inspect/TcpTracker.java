@@ -163,40 +163,46 @@ final class TcpTracker {
                 a |= WINDOW_FULL;
             }
             boolean sameAsLast = seglen == 0 && window == fwd.window && fwd.nextSeqSet && seq == fwd.nextSeq
-                    && fwd.lastAckSet && !synFinRst;
-            if (sameAsLast && window != 0 && ack == fwd.lastAck && (rev.lastSegmentFlags & KEEP_ALIVE) != 0) {
+                    && fwd.lastAckSet && ack == fwd.lastAck && !synFinRst;
+            if (sameAsLast && window != 0 && (rev.lastSegmentFlags & KEEP_ALIVE) != 0) {
                 a |= KEEP_ALIVE_ACK;
-                checkRest = false;
-            } else if (sameAsLast && window == 0 && (ack == fwd.lastAck || ack == add(fwd.lastAck, 1))
-                    && (rev.lastSegmentFlags & ZERO_WINDOW_PROBE) != 0) {
+            } else if (sameAsLast && window == 0 && (rev.lastSegmentFlags & ZERO_WINDOW_PROBE) != 0) {
                 a |= ZERO_WINDOW_PROBE_ACK;
-                checkRest = false;
-            } else if (sameAsLast && window != 0 && ack == fwd.lastAck) {
-                fwd.dupAckNum++;
+            } else if (sameAsLast && window != 0) {
+                fwd.dupAckNum = fwd.dupAckNum == -1 ? 1 : fwd.dupAckNum + 1; // -1: an "ACKed unseen" was seen
                 a |= DUPLICATE_ACK;
                 fwd.dupAckFrame = fwd.lastNonDupAck;
             }
         }
-        // only an ACK that moves resets the count: a window update between duplicates does not (Wireshark)
-        if ((a & DUPLICATE_ACK) == 0 && !(fwd.lastAckSet && fwd.lastAck == ack)) {
+        // only an ACK that moves resets the count: a window update between duplicates does not
+        if (!fwd.lastAckSet || ack != fwd.lastAck) {
             fwd.lastNonDupAck = p.number;
             fwd.dupAckNum = 0;
         }
         if (rev.maxSeqSet && gt(ack, rev.maxSeqToBeAcked) && (flags & Dissector.ACK) != 0) {
-            a |= ACKED_UNSEEN;
-            rev.maxSeqToBeAcked = rev.nextSeq;
+            if (rev.maxSeqToBeAcked > rev.nextSeq) { // unsigned, as Wireshark compares them
+                rev.maxSeqToBeAcked = rev.nextSeq;
+                a |= ACKED_UNSEEN;
+            } else {
+                // the same unseen data acknowledged again: reported once (Wireshark marks the peer's count)
+                if (rev.dupAckNum == 0) a |= ACKED_UNSEEN;
+                rev.dupAckNum = -1;
+            }
         }
-        if (checkRest && (seglen > 0 || (flags & (Dissector.SYN | Dissector.FIN)) != 0) && fwd.nextSeqSet
-                && lt(seq, fwd.nextSeq) && (a & KEEP_ALIVE) == 0) {
+        if (seglen > 0 || (flags & (Dissector.SYN | Dissector.FIN)) != 0) {
+            boolean notAdvanced = fwd.nextSeqSet && lt(seq, fwd.nextSeq);
+            if (seglen > 1 && fwd.nextSeqSet && add(fwd.nextSeq, -1) == seq) notAdvanced = false; // after a window probe
             long ooThreshold = st.irttSet && st.irtt > 0 ? st.irtt : 3_000_000L;
-            if (rev.dupAckNum >= 2 && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
-                a |= FAST_RETRANSMISSION;
-            } else if (now - fwd.nextSeqTime < ooThreshold
-                    && fwd.nextSeq != add(seq, seglen + ((flags & (Dissector.SYN | Dissector.FIN)) != 0 ? 1 : 0))) {
-                a |= OUT_OF_ORDER;
+            if ((a & KEEP_ALIVE) != 0) {
+                // a keep-alive is never a retransmission
             } else if (seglen > 0 && rev.lastAckSet && rev.lastAck != 0 && !gt(add(seq, seglen), rev.lastAck)) {
                 a |= SPURIOUS_RETRANSMISSION;
-            } else {
+            } else if (notAdvanced && rev.dupAckNum >= 2 && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
+                a |= FAST_RETRANSMISSION;
+            } else if (notAdvanced && now - fwd.nextSeqTime < ooThreshold
+                    && fwd.nextSeq != add(seq, seglen + ((flags & (Dissector.SYN | Dissector.FIN)) != 0 ? 1 : 0))) {
+                a |= OUT_OF_ORDER;
+            } else if (notAdvanced) {
                 a |= RETRANSMISSION;
             }
         }
