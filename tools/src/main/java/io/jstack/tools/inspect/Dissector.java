@@ -539,16 +539,24 @@ public final class Dissector {
         n.add("Source Port: " + sp);
         p.field("tcp.dstport", dp);
         n.add("Destination Port: " + dp);
+        if (!inner && b.length() < 13) { // Wireshark names the ports, then fails reading the header length
+            p.info.append(sp).append(" → ").append(dp);
+            throw Bytes.Truncated.INSTANCE;
+        }
         if (inner) {
             long seq = b.u32(4);
             p.field("tcp.seq_raw", seq);
             n.add("Sequence Number (raw): " + seq);
             return;
         }
+        if (b.length() < 20) {
+            shortTcpHeader(p, b, sp, dp, src, dst);
+            return;
+        }
         long seqRaw = b.u32(4);
         int offFlags = b.u16(12);
         int hlen = (offFlags >>> 12) * 4;
-        int flags = offFlags & 0x1ff;
+        int flags = offFlags & 0xfff;
         int win = b.u16(14);
         long ackRaw = b.u32(8);
         tcp.setNow(p.frame.tsNanos());
@@ -635,6 +643,34 @@ public final class Dissector {
                 sp, dp, seqRel, (flags & ACK) != 0 ? ", Ack: " + ackRel : "", seglen), n.children()));
     }
 
+    /**
+     * A TCP header cut short (13 to 19 bytes, e.g. after a corrupted IP header length): Wireshark reads the fixed
+     * fields in order, shows them raw (its sequence analysis never runs) and fails at the first missing one.
+     */
+    private void shortTcpHeader(Packet p, Bytes b, int sp, int dp, String src, String dst) {
+        p.info.append(sp).append(" → ").append(dp);
+        long seq = b.u32(4);
+        tcp.setNow(p.frame.tsNanos());
+        int flags = b.length() >= 14 ? b.u16(12) & 0xfff : 0;
+        TcpTracker.Stream st = tcp.stream(src, sp, dst, dp, flags, seq);
+        p.field("tcp.stream", st.index);
+        long ack = b.u32(8);
+        p.field("tcp.seq", seq);
+        p.field("tcp.seq_raw", seq);
+        p.field("tcp.ack", ack);
+        p.field("tcp.ack_raw", ack);
+        flags = b.u16(12) & 0xfff;
+        p.field("tcp.flags", String.format("0x%04x", flags));
+        p.field("tcp.flags.str", flagString(flags));
+        p.info.append(" [").append(flagNames(flags)).append("] Seq=").append(seq);
+        if ((flags & ACK) != 0) p.info.append(" Ack=").append(ack);
+        int win = b.u16(14);
+        p.field("tcp.window_size_value", win);
+        p.field("tcp.window_size", win);
+        p.info.append(" Win=").append(win);
+        b.u16(16); // the checksum is missing: the exception Wireshark reports as malformed
+    }
+
     /** Flag names for the info column, in Wireshark's order. */
     static String flagNames(int flags) {
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"};
@@ -642,6 +678,7 @@ public final class Dissector {
         for (int i = 0; i < names.length; i++) {
             if ((flags & (1 << i)) != 0) s.append(s.isEmpty() ? "" : ", ").append(names[i]);
         }
+        if ((flags & 0xe00) != 0) s.append(s.isEmpty() ? "" : ", ").append("Reserved");
         return s.isEmpty() ? "<None>" : s.toString();
     }
 

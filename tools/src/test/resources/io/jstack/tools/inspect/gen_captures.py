@@ -162,6 +162,9 @@ def malformed_pkts():
     bad = IP(src=C, dst=S, id=5, chksum=0x1234) / ICMP(type=8, id=1, seq=2, chksum=0x4321) / Raw(b"abcdefgh")
     ps.append(at(bad))                                        # bad checksums
     ps.append(at(Raw(b"")))                                   # empty frame
+    t12 = bytes(IP(src=S, dst=C, id=6) / TCP(sport=45223, dport=56724, seq=1, ack=2, flags="A"))
+    ps.append(at(Raw(bytes([0x47]) + t12[1:])))               # IHL 7: the TCP header loses 8 bytes to "options"
+    ps.append(at(Raw(bytes([0x46]) + t12[1:])))               # IHL 6: 16 bytes of TCP header left
     return ps
 
 def write_raw(name, pkts, linktype=101, **kw):
