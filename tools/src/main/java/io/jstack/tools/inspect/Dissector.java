@@ -40,8 +40,11 @@ public final class Dissector {
         this.hints = hints;
     }
 
+    private int tunnelDepth;
+
     /** Decodes frame {@code number} (1-based). */
     public Packet dissect(Frame f, int number) {
+        tunnelDepth = 0;
         Packet p = new Packet(number, f);
         if (firstTs == Long.MIN_VALUE) firstTs = f.tsNanos();
         p.relNanos = f.tsNanos() - firstTs;
@@ -214,6 +217,11 @@ public final class Dissector {
         int total = b.u16(2);
         p.field("ip.len", total);
         n.add("Total Length: " + total);
+        if (total < hlen) {
+            n.add("[Bogus IP length (" + total + ", less than header length " + hlen + ")]");
+            if (!inner) p.info.append("Bogus IP length (").append(total).append(", less than header length ").append(hlen).append(')');
+            return;
+        }
         int id = b.u16(4);
         p.field("ip.id", String.format("0x%04x", id));
         n.add(String.format("Identification: 0x%04x (%d)", id, id));
@@ -345,6 +353,18 @@ public final class Dissector {
             case 1 -> icmp(p, b, inner, src, dst, ttl);
             case 17 -> udp(p, b, inner, pseudo, src, dst);
             case 6 -> tcp(p, b, inner, pseudo, src, dst);
+            case 4 -> { // IP in IP (RFC 2003): the inner header is decoded as a datagram of its own
+                if (inner || ++tunnelDepth > 4) break;
+                int version = b.u8(0) >>> 4;
+                if (version == 4) {
+                    ipv4(p, b, false);
+                } else {
+                    p.protocol = "IP";
+                    p.info.setLength(0);
+                    p.info.append("Bogus IP version (").append(version).append(')');
+                    p.tree.add(new Node("Internet Protocol, bogus version (" + version + ")"));
+                }
+            }
             default -> {
                 if (!inner) p.info.append("Protocol ").append(proto);
             }
@@ -559,6 +579,10 @@ public final class Dissector {
         int flags = offFlags & 0xfff;
         int win = b.u16(14);
         long ackRaw = b.u32(8);
+        if (hlen >= 20 && hlen > b.length()) {
+            shortTcpHeader(p, b, sp, dp, src, dst);
+            return;
+        }
         tcp.setNow(p.frame.tsNanos());
         TcpTracker.Stream st = tcp.stream(src, sp, dst, dp, flags, seqRaw);
         boolean fwdIsClient = st.isClient(src, sp);
@@ -569,7 +593,7 @@ public final class Dissector {
         fwd.learnBase(seqRaw, flags);
         if ((flags & ACK) != 0) rev.learnBaseFromAck(ackRaw);
         long seqRel = (seqRaw - fwd.base) & 0xffffffffL;
-        long ackRel = (flags & ACK) != 0 ? (ackRaw - rev.base) & 0xffffffffL : 0;
+        long ackRel = (flags & ACK) != 0 ? (ackRaw - rev.base) & 0xffffffffL : ackRaw; // without ACK: the raw field
         p.info.append(sp).append(" → ").append(dp).append(" [").append(flagNames(flags)).append("] Seq=").append(seqRel);
         if ((flags & ACK) != 0) p.info.append(" Ack=").append(ackRel);
         if (hlen < 20) {
@@ -644,8 +668,8 @@ public final class Dissector {
     }
 
     /**
-     * A TCP header cut short (13 to 19 bytes, e.g. after a corrupted IP header length): Wireshark reads the fixed
-     * fields in order, shows them raw (its sequence analysis never runs) and fails at the first missing one.
+     * A TCP header cut short (fewer than 20 bytes, or a data offset beyond the segment): Wireshark reads the fixed
+     * fields in order, shows them raw (its sequence analysis never runs) and fails at the first missing byte.
      */
     private void shortTcpHeader(Packet p, Bytes b, int sp, int dp, String src, String dst) {
         p.info.append(sp).append(" → ").append(dp);
@@ -668,7 +692,9 @@ public final class Dissector {
         p.field("tcp.window_size_value", win);
         p.field("tcp.window_size", win);
         p.info.append(" Win=").append(win);
-        b.u16(16); // the checksum is missing: the exception Wireshark reports as malformed
+        b.u16(16);
+        b.u16(18);
+        throw Bytes.Truncated.INSTANCE; // the header (or its options) ends early: Wireshark's exception
     }
 
     /** Flag names for the info column, in Wireshark's order. */

@@ -197,7 +197,8 @@ final class TcpTracker {
                 // a keep-alive is never a retransmission
             } else if (seglen > 0 && rev.lastAckSet && rev.lastAck != 0 && !gt(add(seq, seglen), rev.lastAck)) {
                 a |= SPURIOUS_RETRANSMISSION;
-            } else if (notAdvanced && rev.dupAckNum >= 2 && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
+            } else if (notAdvanced && (rev.dupAckNum >= 2 || rev.dupAckNum == -1) // -1 is huge unsigned in Wireshark
+                    && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
                 a |= FAST_RETRANSMISSION;
             } else if (notAdvanced && now - fwd.nextSeqTime < ooThreshold
                     && fwd.nextSeq != add(seq, seglen + ((flags & (Dissector.SYN | Dissector.FIN)) != 0 ? 1 : 0))) {

@@ -32,14 +32,21 @@ import org.junit.jupiter.api.Test;
  */
 class JstackTrafficTest {
     static final int A = Pkt.CLIENT, B = Pkt.SERVER, PORT = 45678, BYTES = 200_000;
-    static Path capture;
+    static Path capture, corrupted;
 
     @BeforeAll
     static void run() throws Exception {
-        capture = External.targetDir("inspect-jstack").resolve("impaired.pcap");
+        capture = run("impaired.pcap", env("INSPECT_IMPAIR", "loss=3%,reorder=3%"), Long.parseLong(env("INSPECT_SEED", "6")));
+        // bit flips make malformed headers (IP header lengths, TCP data offsets, IP in IP, bogus versions); this seed
+        // flips no protocol number into one tshark decodes and jstack does not (see TsharkComparisonTest)
+        corrupted = run("corrupted.pcap", "loss=4%,dup=4%,reorder=10%,corrupt=8%", 22);
+    }
+
+    static Path run(String name, String impairment, long seed) throws Exception {
+        Path capture = External.targetDir("inspect-jstack").resolve(name);
         ManualClock clock = new ManualClock(1_000_000_000L);
         MemoryLink.Pair pair = MemoryLink.pair(1500, 4096);
-        ImpairedLink impaired = new ImpairedLink(pair.a(), Impairment.parse(env("INSPECT_IMPAIR", "loss=3%,reorder=3%")), Long.parseLong(env("INSPECT_SEED", "6")), clock);
+        ImpairedLink impaired = new ImpairedLink(pair.a(), Impairment.parse(impairment), seed, clock);
         PcapLink linkA = new PcapLink(impaired, PcapWriter.create(capture, () -> 1_700_000_000_000_000L + clock.nanos() / 1000));
         Host a = new Host(A, linkA, clock, Ipv4Config.defaults()), b = new Host(B, pair.b(), clock, Ipv4Config.defaults());
         TcpLayer tcpA = TcpLayer.install(a), tcpB = TcpLayer.install(b);
@@ -67,6 +74,7 @@ class JstackTrafficTest {
         drive(clock, a, b, () -> false, 1000);
         linkA.close();
         assertEquals(BYTES, received[0], "the transfer did not complete");
+        return capture;
     }
 
     /** Exploration knobs (other seeds and impairments); the defaults are what the suite runs. */
@@ -118,5 +126,15 @@ class JstackTrafficTest {
         TsharkComparisonTest.assertLinesEqual(External.tshark(capture, fields), External.inspect(capture, fields));
         TsharkComparisonTest.assertLinesEqual(External.tshark(capture, "-q", "-z", "conv,tcp"), External.inspect(capture, "-q", "--conv"));
         assertTrue(Files.size(capture) > BYTES);
+    }
+
+    @Test
+    void aCaptureWithCorruptedHeadersDecodesLikeTshark_malformedPacketsIncluded() throws Exception {
+        External.requireTshark();
+        String summary = External.tshark(corrupted);
+        assertTrue(summary.contains("[Malformed Packet]"), "the corruption made no malformed packet");
+        TsharkComparisonTest.assertLinesEqual(summary, External.inspect(corrupted));
+        String[] fields = External.fieldArgs().toArray(String[]::new);
+        TsharkComparisonTest.assertLinesEqual(External.tshark(corrupted, fields), External.inspect(corrupted, fields));
     }
 }
