@@ -77,4 +77,44 @@ class BenchmarksRunTest {
         long perPacket = (mx.getThreadAllocatedBytes(tid) - before) / n;
         assertTrue(perPacket < 64, "the echo path allocated " + perPacket + " bytes per 1500-byte packet");
     }
+
+    @Test
+    void httpParserBenchParsesEachRequestToItsHead() {
+        for (String r : new String[] {"wrk", "curl", "browser"}) {
+            var b = new HttpParserBench();
+            b.request = r;
+            b.setup();
+            for (int i = 0; i < 3; i++) {
+                var head = (io.jstack.http.RequestHead) b.parse();
+                assertEquals("GET", head.method(), r);
+                assertEquals("10.0.0.2", head.field("Host"), r);
+            }
+        }
+    }
+
+    @Test
+    void tcpSegmentBenchReceivesAndSendsOneSegmentPerOperationInStep() {
+        for (int size : SIZES) {
+            var b = new TcpSegmentBench();
+            b.size = size;
+            b.setup(); // runs both paths three times and throws if the connection falls out of step
+            for (int i = 0; i < 100; i++) {
+                assertEquals(size - 40, b.receive());
+                assertEquals(size, b.send());
+            }
+            b.verify();
+        }
+    }
+
+    @Test
+    void tcpTransferBenchMovesAll64MiBOverBothLinks() {
+        for (String link : new String[] {"ring", "memory"}) {
+            var b = new TcpTransferBench();
+            b.mtu = 9000;
+            b.link = link;
+            b.setup();
+            assertEquals(TcpTransferBench.BYTES, b.transfer(), link);
+            b.verify();
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.jstack.tools;
 
+import io.jstack.tools.inspect.InspectCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -23,7 +24,7 @@ public final class Main {
     /** The whole command tree, with jstack's error style: one line naming the problem, exit code 2. */
     public static CommandLine commandLine() {
         CommandLine cmd = new CommandLine(new ServeCommand());
-        // Subcommands go here, e.g. cmd.addSubcommand(new InspectCommand()).
+        cmd.addSubcommand(new InspectCommand());
         cmd.setParameterExceptionHandler((ex, args) -> {
             PrintWriter err = ex.getCommandLine().getErr();
             err.println("jstack: " + ex.getMessage() + " (see --help)");
