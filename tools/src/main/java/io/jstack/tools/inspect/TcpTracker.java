@@ -198,9 +198,9 @@ final class TcpTracker {
             } else if (seglen > 0 && rev.lastAckSet && rev.lastAck != 0 && !gt(add(seq, seglen), rev.lastAck)) {
                 a |= SPURIOUS_RETRANSMISSION;
             } else if (notAdvanced && (rev.dupAckNum >= 2 || rev.dupAckNum == -1) // -1 is huge unsigned in Wireshark
-                    && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
+                    && rev.lastAckSet && rev.lastAck == seq && Long.compareUnsigned(now - rev.lastAckTime, 20_000_000L) < 0) {
                 a |= FAST_RETRANSMISSION;
-            } else if (notAdvanced && now - fwd.nextSeqTime < ooThreshold
+            } else if (notAdvanced && Long.compareUnsigned(now - fwd.nextSeqTime, ooThreshold) < 0 // unsigned: time going back is "long ago"
                     && fwd.nextSeq != add(seq, seglen + ((flags & (Dissector.SYN | Dissector.FIN)) != 0 ? 1 : 0))) {
                 a |= OUT_OF_ORDER;
             } else if (notAdvanced) {
