@@ -204,6 +204,14 @@ public final class Dissector {
         p.tree.add(n);
         int verIhl = b.u8(0);
         int hlen = (verIhl & 0x0f) * 4;
+        if (verIhl >>> 4 != 4) { // RFC 791 §3.1: version 4 only
+            p.tree.set(p.tree.indexOf(n), new Node("Internet Protocol, bogus version (" + (verIhl >>> 4) + ")"));
+            if (!inner) {
+                p.protocol = "IP";
+                p.info.append("Bogus IP version (").append(verIhl >>> 4).append(')');
+            }
+            return;
+        }
         p.layer("ip");
         n.add(String.format("%s = Version: %d", bits(verIhl >>> 4, 4, 8, 4), verIhl >>> 4));
         n.add(String.format("%s = Header Length: %d bytes (%d)", bits(verIhl & 15, 4, 8, 0), hlen, hlen / 4));
