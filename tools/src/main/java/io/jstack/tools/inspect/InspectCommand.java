@@ -41,6 +41,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "COUNT", description = "read only the first COUNT packets")
     Integer count;
 
+    @Option(names = "-n", description = "no name resolution: accepted for tshark compatibility; jstack never resolves names")
+    boolean noResolution;
+
     @Option(names = "-q", description = "do not print the packets (with -z or --follow/--conv/--io)")
     boolean quiet;
 

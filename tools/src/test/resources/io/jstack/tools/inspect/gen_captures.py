@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the synthetic captures the inspect tests compare against tshark. Usage: gen_captures.py OUTDIR"""
 import sys, os
-from scapy.all import DNSRROPT, CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
+from scapy.all import ARP, Dot1Q, DNSRROPT, CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
 from scapy.utils import PcapNgWriter
 
 out = sys.argv[1]
@@ -182,7 +182,11 @@ if __name__ == "__main__":
     sll = [at(CookedLinux(pkttype=0, lladdrtype=772, lladdrlen=6, proto=0x0800) / p) for p in dns_pkts() + tcp_pkts()[:12]]
     write_raw("sll.pcap", sll, linktype=113)
     write_raw("be-nano.pcap", icmp_pkts()[:8], nano=True, endianness=">")
-    eth = [at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / p) for p in dns_pkts() + tcp_pkts()[:6]]
+    eth = [at(Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc="02:00:00:00:00:01", psrc=C, pdst=S)),
+           at(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / ARP(op=2, hwsrc="02:00:00:00:00:02", psrc=S,
+                                                                           hwdst="02:00:00:00:00:01", pdst=C)),
+           at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / Dot1Q(vlan=5) / IP(src=C, dst=S) / ICMP(id=3, seq=4))]
+    eth += [at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / p) for p in dns_pkts() + tcp_pkts()[:6]]
     w = PcapNgWriter(os.path.join(out, "eth.pcapng"))
     for p in eth:
         w.write(p)
