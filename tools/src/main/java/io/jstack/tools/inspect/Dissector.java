@@ -598,7 +598,7 @@ public final class Dissector {
         p.field("tcp.stream", st.index);
         n.add("[Stream index: " + st.index + "]");
         int seglen = Math.max(0, b.length() - hlen);
-        fwd.learnBase(seqRaw, flags);
+        boolean reused = fwd.learnBase(seqRaw, flags);
         if ((flags & ACK) != 0) rev.learnBaseFromAck(ackRaw);
         long seqRel = (seqRaw - fwd.base) & 0xffffffffL;
         long ackRel = (flags & ACK) != 0 ? (ackRaw - rev.base) & 0xffffffffL : ackRaw; // without ACK: the raw field
@@ -659,7 +659,7 @@ public final class Dissector {
         if ((flags & URG) != 0) p.info.append(" Urg=").append(b.u16(18));
         p.info.append(" Len=").append(seglen);
         p.info.append(opts.infoText(rev.base));
-        int analysis = tcp.analyze(p, st, fwd, rev, seqRaw, ackRaw, seglen, flags, window);
+        int analysis = tcp.analyze(p, st, fwd, rev, seqRaw, ackRaw, seglen, flags, window) | (reused ? TcpTracker.REUSED_PORTS : 0);
         Bytes payload = b.from(hlen);
         TcpTracker.addAnalysis(p, n, analysis, fwd);
         p.tcp = new Packet.TcpSegment(st.index, fwdIsClient, src, sp, dst, dp, seqRel, ackRel, seglen, flags, window,

@@ -14,7 +14,7 @@ final class TcpTracker {
     static final int RETRANSMISSION = 1, FAST_RETRANSMISSION = 2, SPURIOUS_RETRANSMISSION = 4, OUT_OF_ORDER = 8,
             LOST_SEGMENT = 16, ACKED_UNSEEN = 32, WINDOW_UPDATE = 64, WINDOW_FULL = 128, KEEP_ALIVE = 256,
             KEEP_ALIVE_ACK = 512, DUPLICATE_ACK = 1024, ZERO_WINDOW_PROBE = 2048, ZERO_WINDOW = 4096,
-            ZERO_WINDOW_PROBE_ACK = 8192;
+            ZERO_WINDOW_PROBE_ACK = 8192, REUSED_PORTS = 16384;
     static final int MAX_STREAMS = 100_000;
 
     /** One direction of a stream. */
@@ -29,7 +29,12 @@ final class TcpTracker {
         int nextSeqFrame, lastNonDupAck, dupAckNum, dupAckFrame, lastSegmentFlags;
         final Http.State http = new Http.State();
 
-        void learnBase(long seq, int flags) {
+        /** Returns true when a SYN-ACK brings a new initial sequence number: Wireshark's "port numbers reused". */
+        boolean learnBase(long seq, int flags) {
+            if ((flags & (Dissector.SYN | Dissector.ACK)) == (Dissector.SYN | Dissector.ACK) && baseFromSyn && base != seq) {
+                base = seq;
+                return true;
+            }
             if ((flags & Dissector.SYN) != 0 && !baseFromSyn) {
                 base = seq;
                 baseSet = baseFromSyn = true;
@@ -37,6 +42,7 @@ final class TcpTracker {
                 base = (seq - 1) & 0xffffffffL;
                 baseSet = true;
             }
+            return false;
         }
 
         void learnBaseFromAck(long ack) {
@@ -235,6 +241,11 @@ final class TcpTracker {
         Node n = tcpNode.add("[SEQ/ACK analysis]");
         Node f = n.add("[TCP Analysis Flags]");
         List<String> prefixes = new ArrayList<>();
+        if ((a & REUSED_PORTS) != 0) {
+            p.field("tcp.analysis.reused_ports", 1);
+            f.add("[A new tcp session is started with the same ports as an earlier session in this trace]");
+            prefixes.add("[TCP Port numbers reused] ");
+        }
         if ((a & (RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION)) != 0) p.field("tcp.analysis.retransmission", 1);
         if ((a & RETRANSMISSION) != 0) {
             f.add("[This frame is a (suspected) retransmission]");
