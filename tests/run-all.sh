@@ -9,8 +9,8 @@ set -uo pipefail
 
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # The OS packages the tests use (Debian names).
-PACKAGES=(iputils-ping tshark libpcap0.8 dnsutils traceroute netcat-openbsd socat curl python3 iproute2 wrk
-          apache2-utils maven)
+PACKAGES=(iputils-ping tshark libpcap0.8 dnsutils traceroute netcat-openbsd socat curl python3 python3-scapy
+          iproute2 wrk apache2-utils maven chromium)
 
 is_root() { [ "$(id -u)" -eq 0 ]; }
 
