@@ -88,8 +88,9 @@ final class Interpreter {
                     if (u != null) return u;
                     Segment s = build(i.p(), stackPort, peerPort);
                     trace.add(fmt(i.time()) + " " + i.text().split("\\s+", 2)[1]);
-                    byte[] packet = s.encode();
-                    if (i.p().badChecksum()) packet[36] ^= 0x5a;
+                    boolean ipOptions = i.p().variant().equals("ipopts");
+                    byte[] packet = s.encode(ipOptions);
+                    if (i.p().badChecksum()) packet[(ipOptions ? 24 : 20) + 16] ^= 0x5a;
                     target.inject(packet);
                 }
                 case Script.Call c -> {
@@ -153,12 +154,16 @@ final class Interpreter {
         }
         int ack = (p.flags() & Segment.ACK) != 0 && p.ack() != null ? (int) (p.ack() + lisn()) : 0;
         int win = p.window() == null ? 65535 : p.window();
-        return new Segment(Target.PEER, Target.STACK, peerPort, stackPort, (int) (PEER_ISN + p.seq()), ack, p.flags(),
-                win, opts, p.len());
+        int src = p.variant().equals("frombcast") ? Target.LIMITED_BROADCAST : Target.PEER;
+        int dst = p.variant().equals("tobcast") ? Target.SUBNET_BROADCAST : Target.STACK;
+        return new Segment(src, dst, peerPort, stackPort, (int) (PEER_ISN + p.seq()), ack, p.flags(), win, opts,
+                p.len());
     }
 
     /** Why the segment does not match, or null. PSH is ignored (RFC 9293 §3.9.1: a sender's choice). */
     private String mismatch(Script.Pattern p, Segment s) {
+        if (!s.checksumOk()) return "bad TCP checksum";
+        if (s.src() != Target.STACK || s.dst() != Target.PEER) return "addresses differ";
         int mask = ~(Segment.PSH | 0xc0);
         if ((p.flags() & mask) != (s.flags() & mask)) return "flags differ";
         long seq = s.seq() - lisn();
@@ -195,6 +200,11 @@ final class Interpreter {
                 .append(s.payloadLength()).append(')');
         if ((s.flags() & Segment.ACK) != 0) b.append(" ack ").append(s.ack() - PEER_ISN);
         b.append(" win ").append(s.window());
+        if (!s.checksumOk()) b.append(" badsum");
+        if (s.src() != Target.STACK || s.dst() != Target.PEER) {
+            b.append(" from ").append(io.jstack.wire.Ipv4Address.toString(s.src())).append(" to ")
+                    .append(io.jstack.wire.Ipv4Address.toString(s.dst()));
+        }
         if (!s.options().isEmpty()) {
             List<Segment.TcpOption> rel = new ArrayList<>();
             for (Segment.TcpOption o : s.options()) {

@@ -160,7 +160,7 @@ final class LinuxTarget implements Target {
             byte[] p = new byte[n];
             rx.get(0, p);
             Segment s = Segment.decode(p);
-            if (s != null && s.src() == STACK && s.dst() == PEER && s.dstPort() == peerPort) {
+            if (s != null && s.dstPort() == peerPort) {
                 captured.add(new Captured(now(), s));
             }
         }

@@ -38,7 +38,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
      * acknowledgment numbers are relative to the sender's ISN, as in packetdrill.
      */
     record Pattern(int flags, Long seq, Long end, Integer len, Long ack, Integer window, List<OptPattern> options,
-                   boolean badChecksum) {}
+                   boolean badChecksum, String variant) {}
 
     /** One option; {@code null} values are wildcards. {@code options == null} in a pattern means "<...>", any. */
     record OptPattern(String name, Long[] values) {}
@@ -155,9 +155,15 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
             len = l == null ? null : l.intValue();
         }
         boolean badsum = false;
+        String variant = "";
         for (; i < w.length; i += 2) {
             if (w[i].equals("badsum")) { // inject with a corrupted TCP checksum
                 badsum = true;
+                i--;
+                continue;
+            }
+            if (List.of("ipopts", "tobcast", "frombcast").contains(w[i])) { // IP-level variations, injected only
+                variant = w[i];
                 i--;
                 continue;
             }
@@ -202,7 +208,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                 }
             }
         }
-        return new Pattern(flags, seq, end, len, ack, win, op, badsum);
+        return new Pattern(flags, seq, end, len, ack, win, op, badsum, variant);
     }
 
     private static Long num(String s) {

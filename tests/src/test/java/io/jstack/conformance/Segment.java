@@ -10,7 +10,7 @@ import java.util.List;
  * jstack's, so a bug in jstack's wire code cannot hide itself.
  */
 record Segment(int src, int dst, int srcPort, int dstPort, int seq, int ack, int flags, int window,
-               List<TcpOption> options, int payloadLength) {
+               List<TcpOption> options, int payloadLength, boolean checksumOk) {
     static final int FIN = 0x01, SYN = 0x02, RST = 0x04, PSH = 0x08, ACK = 0x10, URG = 0x20;
 
     /** A TCP option (RFC 9293 §3.2, RFC 7323, RFC 2018): kind and its values. */
@@ -20,20 +20,32 @@ record Segment(int src, int dst, int srcPort, int dstPort, int seq, int ack, int
         }
     }
 
+    Segment(int src, int dst, int srcPort, int dstPort, int seq, int ack, int flags, int window,
+            List<TcpOption> options, int payloadLength) {
+        this(src, dst, srcPort, dstPort, seq, ack, flags, window, options, payloadLength, true);
+    }
+
     /** The IPv4 packet carrying this segment, payload zero-filled; checksums per RFC 1071. */
     byte[] encode() {
+        return encode(false);
+    }
+
+    /** With {@code ipOptions}, the IPv4 header carries four bytes of options (NOP, NOP, NOP, EOL). */
+    byte[] encode(boolean ipOptions) {
         byte[] opts = encodeOptions(options);
+        int ihl = ipOptions ? 24 : 20;
         int tcpLen = 20 + opts.length + payloadLength;
-        ByteBuffer b = ByteBuffer.allocate(20 + tcpLen);
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcpLen)).putShort((short) 0).putShort((short) 0)
-                .put((byte) 64).put((byte) 6).putShort((short) 0).putInt(src).putInt(dst);
-        b.putShort(10, (short) checksum(b.array(), 0, 20, 0));
-        b.position(20);
+        ByteBuffer b = ByteBuffer.allocate(ihl + tcpLen);
+        b.put((byte) (0x40 | ihl / 4)).put((byte) 0).putShort((short) (ihl + tcpLen)).putShort((short) 0)
+                .putShort((short) 0).put((byte) 64).put((byte) 6).putShort((short) 0).putInt(src).putInt(dst);
+        if (ipOptions) b.put((byte) 1).put((byte) 1).put((byte) 1).put((byte) 0);
+        b.putShort(10, (short) checksum(b.array(), 0, ihl, 0));
+        b.position(ihl);
         b.putShort((short) srcPort).putShort((short) dstPort).putInt(seq).putInt(ack)
                 .put((byte) (((20 + opts.length) / 4) << 4)).put((byte) flags).putShort((short) window)
                 .putShort((short) 0).putShort((short) 0).put(opts);
         long pseudo = ((src >>> 16) & 0xffff) + (src & 0xffff) + ((dst >>> 16) & 0xffff) + (dst & 0xffff) + 6 + tcpLen;
-        b.putShort(36, (short) checksum(b.array(), 20, tcpLen, pseudo));
+        b.putShort(ihl + 16, (short) checksum(b.array(), ihl, tcpLen, pseudo));
         return b.array();
     }
 
@@ -105,9 +117,12 @@ record Segment(int src, int dst, int srcPort, int dstPort, int seq, int ack, int
             }
             i += len;
         }
-        return new Segment(b.getInt(12), b.getInt(16), Short.toUnsignedInt(b.getShort(t)),
+        int src = b.getInt(12), dst = b.getInt(16), tcpLen = total - t;
+        long pseudo = ((src >>> 16) & 0xffff) + (src & 0xffff) + ((dst >>> 16) & 0xffff) + (dst & 0xffff) + 6 + tcpLen;
+        boolean sumOk = checksum(p, t, tcpLen, pseudo) == 0; // RFC 9293 §3.1: the sender computes it (MUST-2)
+        return new Segment(src, dst, Short.toUnsignedInt(b.getShort(t)),
                 Short.toUnsignedInt(b.getShort(t + 2)), b.getInt(t + 4), b.getInt(t + 8), Byte.toUnsignedInt(p[t + 13]),
-                Short.toUnsignedInt(b.getShort(t + 14)), opts, total - t - dataOff);
+                Short.toUnsignedInt(b.getShort(t + 14)), opts, total - t - dataOff, sumOk);
     }
 
     /** Sequence space the segment occupies: payload plus one for SYN and one for FIN. */

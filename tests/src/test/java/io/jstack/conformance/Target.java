@@ -8,6 +8,8 @@ package io.jstack.conformance;
 interface Target extends AutoCloseable {
     int STACK = (10 << 24) | 1; // 10.0.0.1
     int PEER = (10 << 24) | 2; // 10.0.0.2
+    int SUBNET_BROADCAST = (10 << 24) | 255; // 10.0.0.255
+    int LIMITED_BROADCAST = 0xffffffff; // 255.255.255.255
 
     /** A segment the stack sent, {@code time} seconds after {@link #begin}. */
     record Captured(double time, Segment segment) {}
