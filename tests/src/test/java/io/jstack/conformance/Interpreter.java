@@ -38,6 +38,7 @@ final class Interpreter {
 
     static Outcome run(Script script, Target target, int stackPort, int peerPort) {
         Interpreter in = new Interpreter(target, tolerance(script));
+        in.strictPsh = script.tag("psh").equals("strict");
         target.begin(script, stackPort, peerPort);
         String failure;
         try {
@@ -51,6 +52,8 @@ final class Interpreter {
     }
 
     private int stackPort;
+    /** Header {@code psh: strict}: PSH is compared too (RFC 9293 §3.9.1 MUST-61). */
+    private boolean strictPsh;
 
     private String execute(Script script, int initialStackPort, int peerPort) {
         stackPort = initialStackPort;
@@ -92,6 +95,12 @@ final class Interpreter {
                     byte[] packet = s.encode(ipOptions);
                     if (i.p().badChecksum()) packet[(ipOptions ? 24 : 20) + 16] ^= 0x5a;
                     target.inject(packet);
+                }
+                case Script.Icmp m -> {
+                    String u = unexpected(m.time());
+                    if (u != null) return u;
+                    trace.add(fmt(m.time()) + " " + m.text().split("\\s+", 2)[1]);
+                    target.inject(icmp(m, peerPort));
                 }
                 case Script.Call c -> {
                     String u = unexpected(c.time());
@@ -160,11 +169,29 @@ final class Interpreter {
                 p.len());
     }
 
+    /**
+     * An ICMP error from the peer (RFC 792) quoting the IPv4 header and the first 8 bytes of a segment the stack
+     * sent on this connection (RFC 1122 §3.2.2: at least 8 bytes of the original datagram's data).
+     */
+    private byte[] icmp(Script.Icmp m, int peerPort) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(20 + 8 + 28);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 56).putInt(0).put((byte) 64).put((byte) 1).putShort((short) 0)
+                .putInt(Target.PEER).putInt(Target.STACK);
+        b.putShort(10, (short) Segment.checksum(b.array(), 0, 20, 0));
+        b.put((byte) m.type()).put((byte) m.code()).putShort((short) 0).putShort((short) 0).putShort((short) m.mtu());
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 40).putInt(0).put((byte) 64).put((byte) 6).putShort((short) 0)
+                .putInt(Target.STACK).putInt(Target.PEER);
+        b.putShort(30, (short) Segment.checksum(b.array(), 28, 20, 0));
+        b.putShort((short) stackPort).putShort((short) peerPort).putInt((int) (lisn() + m.seq()));
+        b.putShort(22, (short) Segment.checksum(b.array(), 20, 36, 0));
+        return b.array();
+    }
+
     /** Why the segment does not match, or null. PSH is ignored (RFC 9293 §3.9.1: a sender's choice). */
     private String mismatch(Script.Pattern p, Segment s) {
         if (!s.checksumOk()) return "bad TCP checksum";
         if (s.src() != Target.STACK || s.dst() != Target.PEER) return "addresses differ";
-        int mask = ~(Segment.PSH | 0xc0);
+        int mask = strictPsh ? ~0xc0 : ~(Segment.PSH | 0xc0);
         if ((p.flags() & mask) != (s.flags() & mask)) return "flags differ";
         long seq = s.seq() - lisn();
         if (p.seq() != null && seq != p.seq()) return "seq differs";

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 record Script(String name, Map<String, String> tags, List<Line> lines) {
     /** A timed step. {@code time} is in seconds from the script's start; {@code anyTime} for "*". */
-    sealed interface Line permits Inject, Expect, Call {
+    sealed interface Line permits Inject, Expect, Call, Icmp {
         double time();
 
         int lineNo();
@@ -29,6 +29,12 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
     /** {@code > ...}: the stack under test must send this segment, at {@code time} within the tolerance. */
     record Expect(double time, int lineNo, String text, Pattern p, boolean anyTime, double latest, boolean optional)
             implements Line {}
+
+    /**
+     * {@code < icmp TYPE CODE [seq N] [mtu N]}: the peer sends an ICMP error quoting a segment of the connection
+     * (stack to peer, sequence number N relative to the stack's ISN, default 1).
+     */
+    record Icmp(double time, int lineNo, String text, int type, int code, long seq, int mtu) implements Line {}
 
     /** A socket call with its expected result ({@code null}: not checked). */
     record Call(double time, int lineNo, String text, String op, int arg, String expected) implements Line {}
@@ -85,7 +91,17 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                     latest = t;
                 }
                 String rest = w.length > 1 ? w[1].strip() : "";
-                if (rest.startsWith("<")) {
+                if (rest.startsWith("<") && rest.substring(1).strip().startsWith("icmp ")) {
+                    String[] a = rest.substring(1).strip().split("\\s+");
+                    long seq = 1;
+                    int mtu = 0;
+                    for (int k = 3; k + 1 < a.length; k += 2) {
+                        if (a[k].equals("seq")) seq = Long.parseLong(a[k + 1]);
+                        else if (a[k].equals("mtu")) mtu = Integer.parseInt(a[k + 1]);
+                        else throw new IllegalArgumentException("unknown icmp field '" + a[k] + "'");
+                    }
+                    lines.add(new Icmp(t, n, s, Integer.parseInt(a[1]), Integer.parseInt(a[2]), seq, mtu));
+                } else if (rest.startsWith("<")) {
                     lines.add(new Inject(t, n, s, pattern(rest.substring(1).strip(), true)));
                 } else if (rest.startsWith(">")) {
                     boolean optional = rest.startsWith(">?"); // may or may not be sent: a legitimate variation
