@@ -63,6 +63,7 @@ class ConformanceTest {
             if (!o.passed()) fail(side + " fails " + e.name() + ":\n" + o.failure() + "\ntrace:\n  "
                     + String.join("\n  ", o.trace()));
         } else {
+            assertFalse(!o.passed() && o.failure().startsWith("harness error"), o.failure());
             assertTrue(!o.passed(), side + " now passes " + e.name() + ", marked '" + markTag + ": " + mark
                     + "': remove the mark");
         }

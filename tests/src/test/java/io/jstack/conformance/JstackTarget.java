@@ -118,6 +118,14 @@ final class JstackTarget implements Target {
                 conn = tcp.connect(PEER, peerPort, 0, TcpObserver.NONE, now);
                 yield "EINPROGRESS";
             }
+            case "connectbcast" -> {
+                try {
+                    conn = tcp.connect(LIMITED_BROADCAST, peerPort, 0, TcpObserver.NONE, now);
+                    yield "EINPROGRESS";
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    yield "ENETUNREACH";
+                }
+            }
             case "connected" -> {
                 if (conn.error() != null) yield errno(conn.error());
                 yield conn.state() == TcpState.SYN_SENT || conn.state() == TcpState.SYN_RECEIVED ? "EINPROGRESS" : "0";

@@ -224,6 +224,11 @@ final class LinuxTarget implements Target {
                     conn.configureBlocking(false);
                     return conn.connect(new InetSocketAddress("10.0.0.2", peerPort)) ? "0" : "EINPROGRESS";
                 }
+                case "connectbcast" -> {
+                    conn = SocketChannel.open();
+                    conn.configureBlocking(false);
+                    return conn.connect(new InetSocketAddress("255.255.255.255", peerPort)) ? "0" : "EINPROGRESS";
+                }
                 case "connected" -> {
                     return conn.finishConnect() ? "0" : "EINPROGRESS";
                 }
@@ -269,6 +274,8 @@ final class LinuxTarget implements Target {
             if (m.contains("reset")) return "ECONNRESET";
             if (m.contains("timed out")) return "ETIMEDOUT";
             if (m.contains("Broken pipe")) return "EPIPE";
+            if (m.contains("unreachable")) return "ENETUNREACH";
+            if (m.contains("Permission denied")) return "EACCES";
             return "EIO(" + m + ")";
         }
     }

@@ -95,6 +95,16 @@ final class Report {
         MUSTS.forEach((k, v) -> {
             if (!covered.contains(k)) b.append("- MUST-").append(k).append(": ").append(v).append('\n');
         });
+        b.append("\n## Known jstack failures and Linux deviations, as measured\n\n");
+        for (Catalogue.Entry e : catalogue) {
+            Interpreter.Outcome j = jstack.get(e.name()), l = linux.get(e.name());
+            if (j != null && !j.passed()) {
+                b.append("- jstack, ").append(e.name()).append(":\n\n```\n").append(j.failure()).append("\n```\n");
+            }
+            if (l != null && !l.passed()) {
+                b.append("- Linux, ").append(e.name()).append(":\n\n```\n").append(l.failure()).append("\n```\n");
+            }
+        }
         b.append("\n## Linux runner settings\n\nNamespace sysctls: ");
         LinuxTarget.BASELINE.forEach((k, v) -> b.append('`').append(k).append('=').append(v).append("` "));
         b.append("\n");

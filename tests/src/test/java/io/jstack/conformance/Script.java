@@ -130,7 +130,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
         }
         String[] w = rest.split("\\s+");
         String op = w[0];
-        if (!List.of("listen", "accept", "connect", "connected", "write", "read", "shutdown", "close", "abort",
+        if (!List.of("listen", "accept", "connect", "connectbcast", "connected", "write", "read", "shutdown", "close", "abort",
                 "nodelay").contains(op)) {
             throw new IllegalArgumentException("unknown call '" + op + "'");
         }
