@@ -24,6 +24,7 @@ class ConformanceTest {
     static final Map<String, Interpreter.Outcome> JSTACK = new ConcurrentHashMap<>();
     static final Map<String, Interpreter.Outcome> LINUX = new ConcurrentHashMap<>();
     private static final List<Catalogue.Entry> CATALOGUE = Catalogue.load();
+    private static LinuxTarget linuxTarget;
 
     @Test
     void catalogueParsesAndEveryScriptIsTagged() {
@@ -49,6 +50,7 @@ class ConformanceTest {
     @LiveTun
     Stream<DynamicTest> linux() {
         LinuxTarget target = new LinuxTarget();
+        linuxTarget = target;
         List<Catalogue.Entry> all = CATALOGUE;
         return Stream.concat(all.stream().map(e -> DynamicTest.dynamicTest(e.name(), () -> {
             Interpreter.Outcome o = Interpreter.run(e.script(), target, e.stackPort(), e.peerPort());
@@ -71,6 +73,7 @@ class ConformanceTest {
 
     @AfterAll
     static void report() {
+        if (linuxTarget != null) linuxTarget.close(); // idempotent: also when the stream was not run to its end
         Report.write(CATALOGUE, JSTACK, LINUX);
     }
 }
