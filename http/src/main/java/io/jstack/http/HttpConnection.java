@@ -73,6 +73,8 @@ final class HttpConnection implements Runnable {
         stats.increment(Counter.CONNECTIONS_ACCEPTED);
         stats.add(Counter.CONNECTIONS_ACTIVE, 1);
         try {
+            // The server coalesces each response into few writes itself; Nagle would only add delayed-ACK stalls.
+            conn.setNoDelay(true);
             in = conn.input();
             out = new ResponseOutput(conn.output(), stats);
             boolean first = true;
@@ -89,7 +91,12 @@ final class HttpConnection implements Runnable {
                 }
                 if (!beginRequest()) break;
                 boolean again = exchange(parser.head());
-                if (!endRequest() || !again) break;
+                if (!endRequest() || !again) {
+                    // RFC 9112 §9.6: close in stages, so that bytes the client already sent (say, a pipelined
+                    // request) do not turn our close into a reset that destroys the response in flight.
+                    if (!eof) lingeringClose();
+                    break;
+                }
             }
         } catch (IOException e) {
             stats.increment(Counter.CLIENT_DISCONNECTS);

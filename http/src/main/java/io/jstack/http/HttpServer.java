@@ -119,8 +119,14 @@ public final class HttpServer implements AutoCloseable {
         if (acceptor != null) acceptor.join(Duration.ofSeconds(1));
     }
 
+    /** Graceful shutdown with ten seconds' grace; an interrupt cuts the wait short and stays set. */
     @Override
-    public void close() throws InterruptedException {
-        close(Duration.ofSeconds(10));
+    public void close() {
+        try {
+            close(Duration.ofSeconds(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            for (var c : connections) c.abort();
+        }
     }
 }

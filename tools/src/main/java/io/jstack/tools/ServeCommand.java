@@ -4,6 +4,7 @@ import io.jstack.dns.DnsConfig;
 import io.jstack.host.Host;
 import io.jstack.ip.Ipv4Config;
 import io.jstack.link.Link;
+import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
 import io.jstack.udp.UdpLayer;
 import io.jstack.wire.Ipv4Address;
@@ -72,6 +73,35 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--no-udp-echo", description = "do not run UDP echo on port 7 (RFC 862)")
     boolean noUdpEcho;
 
+    @Option(names = "--http-port", paramLabel = "N", defaultValue = "80",
+            description = "TCP port of the HTTP server on the virtual host (default: ${DEFAULT-VALUE})")
+    int httpPort;
+
+    @Option(names = "--no-http", description = "do not run the HTTP server")
+    boolean noHttp;
+
+    @Option(names = "--docroot", paramLabel = "DIR", description = "serve the files under DIR in front of the site")
+    Path docroot;
+
+    @Option(names = "--app", paramLabel = "CLASS",
+            description = "run this io.jstack.http.gateway.Application (public no-argument constructor) instead of the site")
+    String app;
+
+    @Option(names = "--access-log", paramLabel = "FILE",
+            description = "append the HTTP access log (Gunicorn's format) to FILE; - for standard output")
+    String accessLog;
+
+    /** The HTTP server's options, or empty with --no-http; bad values are usage errors (exit code 2). */
+    Optional<HttpService.Options> httpOptions() {
+        try {
+            if (noHttp) return Optional.empty();
+            return Optional.of(new HttpService.Options(httpPort, Optional.ofNullable(docroot), Optional.ofNullable(app),
+                    Optional.ofNullable(accessLog)));
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+        }
+    }
+
     /** The validated options; bad combinations are usage errors (exit code 2). */
     ServeOptions options() {
         try {
@@ -90,16 +120,32 @@ public final class ServeCommand implements Callable<Integer> {
     public static Host buildHost(ServeOptions o, Link link, Clock clock) {
         Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
         UdpLayer.install(host);
+        TcpLayer.install(host);
         return host;
     }
 
     @Override
     public Integer call() throws Exception {
         ServeOptions o = options();
+        Optional<HttpService.Options> httpOptions = httpOptions();
         PrintStream out = System.out;
         RunningHost running = RunningHost.start(o);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jstack-shutdown").unstarted(() -> running.stop(out)));
+        HttpService http;
+        try {
+            http = httpOptions.isPresent()
+                    ? HttpService.start(running.host(), httpOptions.get(), "jstack " + o.ip() + " on " + o.tun())
+                    : null;
+        } catch (java.io.IOException | RuntimeException e) {
+            running.stop(out);
+            System.err.println("jstack: cannot start the HTTP server: " + e.getMessage());
+            return Main.EXIT_FAILURE;
+        }
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("jstack-shutdown").unstarted(() -> {
+            if (http != null) http.close(); // graceful: requests in flight finish before the loop stops
+            running.stop(out);
+        }));
         out.println(o.hint());
+        httpOptions.ifPresent(h -> out.println("jstack: HTTP on http://" + o.ip() + (h.port() == 80 ? "" : ":" + h.port()) + "/"));
         out.flush();
         running.loop().thread().join();
         Throwable failure = running.loop().failure();

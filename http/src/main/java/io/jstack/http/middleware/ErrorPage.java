@@ -38,6 +38,11 @@ public final class ErrorPage implements Middleware {
                 }
 
                 @Override
+                public java.util.OptionalLong knownLength() {
+                    return body.knownLength();
+                }
+
+                @Override
                 public void close() {
                     body.close();
                 }
