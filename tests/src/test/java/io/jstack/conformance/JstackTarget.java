@@ -153,6 +153,7 @@ final class JstackTarget implements Target {
                 conn.abort(now);
                 yield "0";
             }
+            case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";

@@ -260,6 +260,12 @@ final class LinuxTarget implements Target {
                     conn = null;
                     return "0";
                 }
+                case "keepalive" -> { // SO_KEEPALIVE with idle time and interval of N seconds
+                    conn.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+                    conn.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPIDLE, c.arg());
+                    conn.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, c.arg());
+                    return "0";
+                }
                 case "nodelay" -> {
                     conn.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     return "0";

@@ -131,7 +131,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
         String[] w = rest.split("\\s+");
         String op = w[0];
         if (!List.of("listen", "accept", "connect", "connectbcast", "connected", "write", "read", "shutdown", "close", "abort",
-                "nodelay").contains(op)) {
+                "nodelay", "keepalive").contains(op)) {
             throw new IllegalArgumentException("unknown call '" + op + "'");
         }
         int arg = w.length > 1 ? Integer.parseInt(w[1]) : 0;
