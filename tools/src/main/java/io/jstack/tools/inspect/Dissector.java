@@ -40,8 +40,11 @@ public final class Dissector {
         this.hints = hints;
     }
 
+    private int tunnelDepth;
+
     /** Decodes frame {@code number} (1-based). */
     public Packet dissect(Frame f, int number) {
+        tunnelDepth = 0;
         Packet p = new Packet(number, f);
         if (firstTs == Long.MIN_VALUE) firstTs = f.tsNanos();
         p.relNanos = f.tsNanos() - firstTs;
@@ -201,6 +204,14 @@ public final class Dissector {
         p.tree.add(n);
         int verIhl = b.u8(0);
         int hlen = (verIhl & 0x0f) * 4;
+        if (verIhl >>> 4 != 4) { // RFC 791 §3.1: version 4 only
+            p.tree.set(p.tree.indexOf(n), new Node("Internet Protocol, bogus version (" + (verIhl >>> 4) + ")"));
+            if (!inner) {
+                p.protocol = "IP";
+                p.info.append("Bogus IP version (").append(verIhl >>> 4).append(')');
+            }
+            return;
+        }
         p.layer("ip");
         n.add(String.format("%s = Version: %d", bits(verIhl >>> 4, 4, 8, 4), verIhl >>> 4));
         n.add(String.format("%s = Header Length: %d bytes (%d)", bits(verIhl & 15, 4, 8, 0), hlen, hlen / 4));
@@ -214,6 +225,11 @@ public final class Dissector {
         int total = b.u16(2);
         p.field("ip.len", total);
         n.add("Total Length: " + total);
+        if (total < hlen) {
+            n.add("[Bogus IP length (" + total + ", less than header length " + hlen + ")]");
+            if (!inner) p.info.append("Bogus IP length (").append(total).append(", less than header length ").append(hlen).append(')');
+            return;
+        }
         int id = b.u16(4);
         p.field("ip.id", String.format("0x%04x", id));
         n.add(String.format("Identification: 0x%04x (%d)", id, id));
@@ -345,6 +361,18 @@ public final class Dissector {
             case 1 -> icmp(p, b, inner, src, dst, ttl);
             case 17 -> udp(p, b, inner, pseudo, src, dst);
             case 6 -> tcp(p, b, inner, pseudo, src, dst);
+            case 4 -> { // IP in IP (RFC 2003): the inner header is decoded as a datagram of its own
+                if (inner || ++tunnelDepth > 4) break;
+                int version = b.u8(0) >>> 4;
+                if (version == 4) {
+                    ipv4(p, b, false);
+                } else {
+                    p.protocol = "IP";
+                    p.info.setLength(0);
+                    p.info.append("Bogus IP version (").append(version).append(')');
+                    p.tree.add(new Node("Internet Protocol, bogus version (" + version + ")"));
+                }
+            }
             default -> {
                 if (!inner) p.info.append("Protocol ").append(proto);
             }
@@ -398,13 +426,12 @@ public final class Dissector {
                         if (reply != null) n.add("[Response frame: " + reply + "]");
                     }
                 } else {
-                    Integer req = echoRequests.get(dst + ">" + src + "#" + ident + "/" + seq);
+                    // a request is answered once: a duplicate reply, or one without a request, gets no link
+                    Integer req = echoRequests.remove(dst + ">" + src + "#" + ident + "/" + seq);
                     if (req != null) {
                         learned.replyIn.putIfAbsent(req, p.number);
                         p.info.append(" (request in ").append(req).append(')');
                         n.add("[Request frame: " + req + "]");
-                    } else {
-                        p.info.append(" (no response found!)");
                     }
                 }
             }
@@ -540,18 +567,30 @@ public final class Dissector {
         n.add("Source Port: " + sp);
         p.field("tcp.dstport", dp);
         n.add("Destination Port: " + dp);
+        if (!inner && b.length() < 13) { // Wireshark names the ports, then fails reading the header length
+            p.info.append(sp).append(" → ").append(dp);
+            throw Bytes.Truncated.INSTANCE;
+        }
         if (inner) {
             long seq = b.u32(4);
             p.field("tcp.seq_raw", seq);
             n.add("Sequence Number (raw): " + seq);
             return;
         }
+        if (b.length() < 20) {
+            shortTcpHeader(p, b, sp, dp, src, dst);
+            return;
+        }
         long seqRaw = b.u32(4);
         int offFlags = b.u16(12);
         int hlen = (offFlags >>> 12) * 4;
-        int flags = offFlags & 0x1ff;
+        int flags = offFlags & 0xfff;
         int win = b.u16(14);
         long ackRaw = b.u32(8);
+        if (hlen >= 20 && hlen > b.length()) {
+            shortTcpHeader(p, b, sp, dp, src, dst);
+            return;
+        }
         tcp.setNow(p.frame.tsNanos());
         TcpTracker.Stream st = tcp.stream(src, sp, dst, dp, flags, seqRaw);
         boolean fwdIsClient = st.isClient(src, sp);
@@ -559,10 +598,10 @@ public final class Dissector {
         p.field("tcp.stream", st.index);
         n.add("[Stream index: " + st.index + "]");
         int seglen = Math.max(0, b.length() - hlen);
-        fwd.learnBase(seqRaw, flags);
+        boolean reused = fwd.learnBase(seqRaw, flags);
         if ((flags & ACK) != 0) rev.learnBaseFromAck(ackRaw);
         long seqRel = (seqRaw - fwd.base) & 0xffffffffL;
-        long ackRel = (flags & ACK) != 0 ? (ackRaw - rev.base) & 0xffffffffL : 0;
+        long ackRel = (flags & ACK) != 0 ? (ackRaw - rev.base) & 0xffffffffL : ackRaw; // without ACK: the raw field
         p.info.append(sp).append(" → ").append(dp).append(" [").append(flagNames(flags)).append("] Seq=").append(seqRel);
         if ((flags & ACK) != 0) p.info.append(" Ack=").append(ackRel);
         if (hlen < 20) {
@@ -616,9 +655,11 @@ public final class Dissector {
             for (String line : opts.treeLines()) on.add(line);
             opts.addFields(p);
         }
-        p.info.append(" Win=").append(window).append(" Len=").append(seglen);
+        p.info.append(" Win=").append(window);
+        if ((flags & URG) != 0) p.info.append(" Urg=").append(b.u16(18));
+        p.info.append(" Len=").append(seglen);
         p.info.append(opts.infoText(rev.base));
-        int analysis = tcp.analyze(p, st, fwd, rev, seqRaw, ackRaw, seglen, flags, window);
+        int analysis = tcp.analyze(p, st, fwd, rev, seqRaw, ackRaw, seglen, flags, window) | (reused ? TcpTracker.REUSED_PORTS : 0);
         Bytes payload = b.from(hlen);
         TcpTracker.addAnalysis(p, n, analysis, fwd);
         p.tcp = new Packet.TcpSegment(st.index, fwdIsClient, src, sp, dst, dp, seqRel, ackRel, seglen, flags, window,
@@ -634,6 +675,36 @@ public final class Dissector {
                 sp, dp, seqRel, (flags & ACK) != 0 ? ", Ack: " + ackRel : "", seglen), n.children()));
     }
 
+    /**
+     * A TCP header cut short (fewer than 20 bytes, or a data offset beyond the segment): Wireshark reads the fixed
+     * fields in order, shows them raw (its sequence analysis never runs) and fails at the first missing byte.
+     */
+    private void shortTcpHeader(Packet p, Bytes b, int sp, int dp, String src, String dst) {
+        p.info.append(sp).append(" → ").append(dp);
+        long seq = b.u32(4);
+        tcp.setNow(p.frame.tsNanos());
+        int flags = b.length() >= 14 ? b.u16(12) & 0xfff : 0;
+        TcpTracker.Stream st = tcp.stream(src, sp, dst, dp, flags, seq);
+        p.field("tcp.stream", st.index);
+        long ack = b.u32(8);
+        p.field("tcp.seq", seq);
+        p.field("tcp.seq_raw", seq);
+        p.field("tcp.ack", ack);
+        p.field("tcp.ack_raw", ack);
+        flags = b.u16(12) & 0xfff;
+        p.field("tcp.flags", String.format("0x%04x", flags));
+        p.field("tcp.flags.str", flagString(flags));
+        p.info.append(" [").append(flagNames(flags)).append("] Seq=").append(seq);
+        if ((flags & ACK) != 0) p.info.append(" Ack=").append(ack);
+        int win = b.u16(14);
+        p.field("tcp.window_size_value", win);
+        p.field("tcp.window_size", win);
+        p.info.append(" Win=").append(win);
+        b.u16(16);
+        b.u16(18);
+        throw Bytes.Truncated.INSTANCE; // the header (or its options) ends early: Wireshark's exception
+    }
+
     /** Flag names for the info column, in Wireshark's order. */
     static String flagNames(int flags) {
         String[] names = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR", "AE"};
@@ -641,6 +712,7 @@ public final class Dissector {
         for (int i = 0; i < names.length; i++) {
             if ((flags & (1 << i)) != 0) s.append(s.isEmpty() ? "" : ", ").append(names[i]);
         }
+        if ((flags & 0xe00) != 0) s.append(s.isEmpty() ? "" : ", ").append("Reserved");
         return s.isEmpty() ? "<None>" : s.toString();
     }
 

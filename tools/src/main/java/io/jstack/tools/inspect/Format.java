@@ -4,6 +4,11 @@ package io.jstack.tools.inspect;
 final class Format {
     private Format() {}
 
+    /** {@code v} with {@code digits} decimals, rounded from its exact binary value as C's printf does. */
+    static String fixed(double v, int digits) {
+        return new java.math.BigDecimal(v).setScale(digits, java.math.RoundingMode.HALF_EVEN).toPlainString();
+    }
+
     /** {@code nanos} as seconds with {@code digits} decimals, truncated like Wireshark's nstime printing. */
     static String seconds(long nanos, int digits) {
         String sign = nanos < 0 ? "-" : "";

@@ -41,6 +41,9 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "-c", paramLabel = "COUNT", description = "read only the first COUNT packets")
     Integer count;
 
+    @Option(names = "-n", description = "no name resolution: accepted for tshark compatibility; jstack never resolves names")
+    boolean noResolution;
+
     @Option(names = "-q", description = "do not print the packets (with -z or --follow/--conv/--io)")
     boolean quiet;
 
@@ -73,6 +76,12 @@ public final class InspectCommand implements Callable<Integer> {
             return 2;
         }
         List<Frame> frames = count == null ? r.frames() : r.frames().subList(0, Math.max(0, Math.min(count, r.frames().size())));
+        boolean anyReport = follow != null || conv || io != null || !stats.isEmpty() || graph != null;
+        if (!anyReport) { // stream: print each packet as it is decoded and keep none of them
+            Dissector d = twoPass ? new Dissector(firstPass(frames)) : new Dissector();
+            for (int i = 0; i < frames.size(); i++) print(out, d.dissect(frames.get(i), i + 1));
+            return finish(out, err, r);
+        }
         List<Packet> packets = twoPass ? decodeTwoPass(frames) : decode(frames);
         List<Runnable> reports = new ArrayList<>();
         boolean printPackets = !quiet && graph == null;
@@ -110,13 +119,21 @@ public final class InspectCommand implements Callable<Integer> {
         }
         if (printPackets) {
             for (Packet p : packets) {
-                if (format.equals("fields")) out.println(fieldsLine(p, fieldNames));
-                else if (verbose) out.print(tree(p));
-                else out.println(summary(p));
+                print(out, p);
                 p.tree.clear(); // printed: the reports below need only the TCP facts
             }
         }
         for (Runnable report : reports) report.run();
+        return finish(out, err, r);
+    }
+
+    private void print(PrintWriter out, Packet p) {
+        if (format.equals("fields")) out.println(fieldsLine(p, fieldNames));
+        else if (verbose) out.print(tree(p));
+        else out.println(summary(p));
+    }
+
+    private int finish(PrintWriter out, PrintWriter err, CaptureReader.Result r) {
         if (r.error() != null) {
             err.println("jstack inspect: " + file + ": " + r.error()
                     + (r.frames().isEmpty() ? "" : " (the " + r.frames().size() + " packets before it were decoded)"));
@@ -147,12 +164,16 @@ public final class InspectCommand implements Callable<Integer> {
 
     /** Decodes every frame twice; the second pass prints links to later frames that the first found. */
     public static List<Packet> decodeTwoPass(List<Frame> frames) {
-        Dissector first = new Dissector();
-        for (int i = 0; i < frames.size(); i++) first.dissect(frames.get(i), i + 1);
-        Dissector d = new Dissector(first.learned);
+        Dissector d = new Dissector(firstPass(frames));
         List<Packet> packets = new ArrayList<>(frames.size());
         for (int i = 0; i < frames.size(); i++) packets.add(d.dissect(frames.get(i), i + 1));
         return packets;
+    }
+
+    private static Dissector.FirstPass firstPass(List<Frame> frames) {
+        Dissector first = new Dissector();
+        for (int i = 0; i < frames.size(); i++) first.dissect(frames.get(i), i + 1);
+        return first.learned;
     }
 
     /** tshark's default columns: number, relative time, source → destination, protocol, length, info. */

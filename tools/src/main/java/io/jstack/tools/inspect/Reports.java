@@ -124,10 +124,11 @@ final class Reports {
         out.append(String.format("%59s|       <-      | |       ->      | |     Total     |    Relative    |   Duration   |%n", ""));
         out.append(String.format("%59s| Frames  Bytes | | Frames  Bytes | | Frames  Bytes |      Start     |              |%n", ""));
         for (Conv c : rows) {
-            // "<-" counts what B sent to A, "->" what A sent to B, as tshark does
+            // "<-" counts what B sent to A, "->" what A sent to B, as tshark does; the duration is a difference of
+            // seconds in floating point, as tshark computes it, so that it rounds the same way
             out.append(String.format("%-26s <-> %-26s %7d %-9s %7d %-9s %7d %-9s %15s %14s%n", c.a, c.b,
                     c.framesBA, size(c.bytesBA), c.framesAB, size(c.bytesAB), c.framesBA + c.framesAB,
-                    size(c.bytesAB + c.bytesBA), Format.seconds(c.start, 9), String.format("%.4f", (c.end - c.start) / 1e9)));
+                    size(c.bytesAB + c.bytesBA), Format.seconds(c.start, 9), Format.fixed(c.end / 1e9 - c.start / 1e9, 4)));
         }
         return out.append(rule).append('\n').toString();
     }
@@ -160,20 +161,23 @@ final class Reports {
             frames[i]++;
             bytes[i] += p.frame.origLen();
         }
-        List<String[]> ends = new ArrayList<>();
-        int w = 0;
-        for (int i = 0; i < n; i++) {
-            String from = String.format("%." + decimals + "f", i * step / 1e9);
-            String to = String.format("%." + decimals + "f", (i + 1) * step / 1e9);
-            if (i == n - 1 && (long) (i + 1) * step > last) to = decimals == 0 ? "Dur" : String.format("%." + decimals + "f", last / 1e9);
-            ends.add(new String[] {from, to});
-            w = Math.max(w, from.length());
-        }
-        if (decimals == 0) w++;
+        // the interval column: both ends right-aligned to the width of the duration, centred in at least
+        // "Interval"'s width; the last "to" is the duration ("Dur" for whole seconds), as tshark prints it
+        String durText = decimals == 0 ? String.valueOf(last / 1_000_000_000L) : Format.fixed(last / 1e9, decimals);
+        int w = durText.length();
+        int core = 2 * w + 4, labelWidth = Math.max(8, core), padLeft = (labelWidth - core) / 2, padRight = labelWidth - core - padLeft;
         List<String> labels = new ArrayList<>();
-        for (String[] e : ends) labels.add(String.format("%" + w + "s <> %-" + (w + 1) + "s", e[0], e[1]));
-        int labelWidth = 8;
-        for (String l : labels) labelWidth = Math.max(labelWidth, l.length() - 1);
+        for (int i = 0; i < n; i++) {
+            String from = decimals == 0 ? String.valueOf(i * step / 1_000_000_000L) : Format.fixed(i * step / 1e9, decimals);
+            String head = " ".repeat(padLeft) + String.format("%" + w + "s", from) + " <> ";
+            if (i == n - 1 && (long) (i + 1) * step > last) {
+                String to = decimals == 0 ? "Dur" : durText;
+                labels.add(head + String.format("%-" + (w + padRight + 1) + "s", to));
+            } else {
+                String to = decimals == 0 ? String.valueOf((i + 1) * step / 1_000_000_000L) : Format.fixed((i + 1) * step / 1e9, decimals);
+                labels.add(head + String.format("%" + w + "s", to) + " ".repeat(padRight + 1));
+            }
+        }
         long maxFrames = 0, maxBytes = 0;
         for (int i = 0; i < n; i++) {
             maxFrames = Math.max(maxFrames, frames[i]);
@@ -188,15 +192,16 @@ final class Reports {
         out.append(String.format(box, "IO Statistics")).append(String.format(box, ""));
         // tshark 4.0 pads the microseconds of a whole-second interval's duration with spaces ("2. 33698"); kept for equality
         String duration = decimals == 0 ? String.format("%d.%6d", (last + 500) / 1000 / 1_000_000L, (last + 500) / 1000 % 1_000_000L)
-                : String.format("%." + decimals + "f", last / 1e9);
+                : Format.fixed(last / 1e9, decimals);
         out.append(String.format(box, "Duration: " + duration + " secs"));
-        out.append(String.format(box, "Interval: " + String.format("%." + decimals + "f", interval) + " secs"));
+        String invl = decimals == 0 ? String.valueOf(Math.round(interval)) : Format.fixed(interval, decimals);
+        out.append(String.format(box, "Interval: " + String.format("%" + w + "s", invl) + " secs"));
         out.append(String.format(box, "")).append(String.format(box, "Col 1: Frames and bytes"));
         out.append('|').append("-".repeat(width - 2)).append("|\n");
         out.append(String.format("| %-" + labelWidth + "s |%-" + (width - labelWidth - 5) + "s|%n", "", "1"));
         out.append(String.format(row, "Interval", "Frames", "Bytes")).append('\n');
         out.append('|').append("-".repeat(width - 2)).append("|\n");
-        String dataRow = "| %-" + labelWidth + "s| %" + fw + "s | %" + bw + "s |";
+        String dataRow = "| %s| %" + fw + "s | %" + bw + "s |";
         for (int i = 0; i < n; i++) out.append(String.format(dataRow, labels.get(i), frames[i], bytes[i])).append('\n');
         return out.append(rule).append('\n').toString();
     }

@@ -14,7 +14,7 @@ final class TcpTracker {
     static final int RETRANSMISSION = 1, FAST_RETRANSMISSION = 2, SPURIOUS_RETRANSMISSION = 4, OUT_OF_ORDER = 8,
             LOST_SEGMENT = 16, ACKED_UNSEEN = 32, WINDOW_UPDATE = 64, WINDOW_FULL = 128, KEEP_ALIVE = 256,
             KEEP_ALIVE_ACK = 512, DUPLICATE_ACK = 1024, ZERO_WINDOW_PROBE = 2048, ZERO_WINDOW = 4096,
-            ZERO_WINDOW_PROBE_ACK = 8192;
+            ZERO_WINDOW_PROBE_ACK = 8192, REUSED_PORTS = 16384;
     static final int MAX_STREAMS = 100_000;
 
     /** One direction of a stream. */
@@ -29,7 +29,12 @@ final class TcpTracker {
         int nextSeqFrame, lastNonDupAck, dupAckNum, dupAckFrame, lastSegmentFlags;
         final Http.State http = new Http.State();
 
-        void learnBase(long seq, int flags) {
+        /** Returns true when a SYN-ACK brings a new initial sequence number: Wireshark's "port numbers reused". */
+        boolean learnBase(long seq, int flags) {
+            if ((flags & (Dissector.SYN | Dissector.ACK)) == (Dissector.SYN | Dissector.ACK) && baseFromSyn && base != seq) {
+                base = seq;
+                return true;
+            }
             if ((flags & Dissector.SYN) != 0 && !baseFromSyn) {
                 base = seq;
                 baseSet = baseFromSyn = true;
@@ -37,6 +42,7 @@ final class TcpTracker {
                 base = (seq - 1) & 0xffffffffL;
                 baseSet = true;
             }
+            return false;
         }
 
         void learnBaseFromAck(long ack) {
@@ -163,38 +169,47 @@ final class TcpTracker {
                 a |= WINDOW_FULL;
             }
             boolean sameAsLast = seglen == 0 && window == fwd.window && fwd.nextSeqSet && seq == fwd.nextSeq
-                    && fwd.lastAckSet && !synFinRst;
-            if (sameAsLast && window != 0 && ack == fwd.lastAck && (rev.lastSegmentFlags & KEEP_ALIVE) != 0) {
+                    && fwd.lastAckSet && ack == fwd.lastAck && !synFinRst;
+            if (sameAsLast && window != 0 && (rev.lastSegmentFlags & KEEP_ALIVE) != 0) {
                 a |= KEEP_ALIVE_ACK;
-                checkRest = false;
-            } else if (sameAsLast && window == 0 && (ack == fwd.lastAck || ack == add(fwd.lastAck, 1))
-                    && (rev.lastSegmentFlags & ZERO_WINDOW_PROBE) != 0) {
+            } else if (sameAsLast && window == 0 && (rev.lastSegmentFlags & ZERO_WINDOW_PROBE) != 0) {
                 a |= ZERO_WINDOW_PROBE_ACK;
-                checkRest = false;
-            } else if (sameAsLast && window != 0 && ack == fwd.lastAck) {
-                fwd.dupAckNum++;
+            } else if (sameAsLast && window != 0) {
+                fwd.dupAckNum = fwd.dupAckNum == -1 ? 1 : fwd.dupAckNum + 1; // -1: an "ACKed unseen" was seen
                 a |= DUPLICATE_ACK;
                 fwd.dupAckFrame = fwd.lastNonDupAck;
             }
         }
-        if ((a & DUPLICATE_ACK) == 0) {
+        // only an ACK that moves resets the count: a window update between duplicates does not
+        if (!fwd.lastAckSet || ack != fwd.lastAck) {
             fwd.lastNonDupAck = p.number;
             fwd.dupAckNum = 0;
         }
         if (rev.maxSeqSet && gt(ack, rev.maxSeqToBeAcked) && (flags & Dissector.ACK) != 0) {
-            a |= ACKED_UNSEEN;
-            rev.maxSeqToBeAcked = rev.nextSeq;
+            if (rev.maxSeqToBeAcked > rev.nextSeq) { // unsigned, as Wireshark compares them
+                rev.maxSeqToBeAcked = rev.nextSeq;
+                a |= ACKED_UNSEEN;
+            } else {
+                // the same unseen data acknowledged again: reported once (Wireshark marks the peer's count)
+                if (rev.dupAckNum == 0) a |= ACKED_UNSEEN;
+                rev.dupAckNum = -1;
+            }
         }
-        if (checkRest && (seglen > 0 || (flags & (Dissector.SYN | Dissector.FIN)) != 0) && fwd.nextSeqSet
-                && lt(seq, fwd.nextSeq) && (a & KEEP_ALIVE) == 0) {
+        if (seglen > 0 || (flags & (Dissector.SYN | Dissector.FIN)) != 0) {
+            boolean notAdvanced = fwd.nextSeqSet && lt(seq, fwd.nextSeq);
+            if (seglen > 1 && fwd.nextSeqSet && add(fwd.nextSeq, -1) == seq) notAdvanced = false; // after a window probe
             long ooThreshold = st.irttSet && st.irtt > 0 ? st.irtt : 3_000_000L;
-            if (rev.dupAckNum >= 2 && rev.lastAckSet && rev.lastAck == seq && now - rev.lastAckTime < 20_000_000L) {
-                a |= FAST_RETRANSMISSION;
-            } else if (now - fwd.nextSeqTime < ooThreshold && fwd.nextSeq != add(seq, seglen)) {
-                a |= OUT_OF_ORDER;
+            if ((a & KEEP_ALIVE) != 0) {
+                // a keep-alive is never a retransmission
             } else if (seglen > 0 && rev.lastAckSet && rev.lastAck != 0 && !gt(add(seq, seglen), rev.lastAck)) {
                 a |= SPURIOUS_RETRANSMISSION;
-            } else {
+            } else if (notAdvanced && (rev.dupAckNum >= 2 || rev.dupAckNum == -1) // -1 is huge unsigned in Wireshark
+                    && rev.lastAckSet && rev.lastAck == seq && Long.compareUnsigned(now - rev.lastAckTime, 20_000_000L) < 0) {
+                a |= FAST_RETRANSMISSION;
+            } else if (notAdvanced && Long.compareUnsigned(now - fwd.nextSeqTime, ooThreshold) < 0 // unsigned: time going back is "long ago"
+                    && fwd.nextSeq != add(seq, seglen + ((flags & (Dissector.SYN | Dissector.FIN)) != 0 ? 1 : 0))) {
+                a |= OUT_OF_ORDER;
+            } else if (notAdvanced) {
                 a |= RETRANSMISSION;
             }
         }
@@ -226,6 +241,11 @@ final class TcpTracker {
         Node n = tcpNode.add("[SEQ/ACK analysis]");
         Node f = n.add("[TCP Analysis Flags]");
         List<String> prefixes = new ArrayList<>();
+        if ((a & REUSED_PORTS) != 0) {
+            p.field("tcp.analysis.reused_ports", 1);
+            f.add("[A new tcp session is started with the same ports as an earlier session in this trace]");
+            prefixes.add("[TCP Port numbers reused] ");
+        }
         if ((a & (RETRANSMISSION | FAST_RETRANSMISSION | SPURIOUS_RETRANSMISSION)) != 0) p.field("tcp.analysis.retransmission", 1);
         if ((a & RETRANSMISSION) != 0) {
             f.add("[This frame is a (suspected) retransmission]");

@@ -77,6 +77,27 @@ class DissectorTest {
     }
 
     @Test
+    void aRepeatedSegmentStampedBeforeTheOriginalIsARetransmission_notOutOfOrder() {
+        // captures concatenated or merged out of time order: Wireshark's elapsed time is unsigned, so "earlier" is
+        // "long ago", beyond the out-of-order threshold
+        byte[] syn = seg(true, 1, 0, Dissector.SYN, 1000, NONE, "");
+        List<Frame> f = List.of(Pkt.frame(10, syn), Pkt.frame(11, seg(true, 2, 0, Dissector.ACK, 1000, NONE, "x".repeat(10))),
+                Pkt.frame(5, syn));
+        List<Packet> p = InspectCommand.decode(f);
+        assertTrue(p.get(2).info().startsWith("[TCP Retransmission] "), p.get(2).info());
+    }
+
+    @Test
+    void aSynAckWithANewInitialSequenceNumberIsFlaggedAndBecomesTheNewBase() {
+        List<Packet> p = decode(seg(true, 1, 0, Dissector.SYN, 1000, NONE, ""), seg(false, 100, 2, Dissector.SYN | Dissector.ACK, 1000, NONE, ""),
+                seg(false, 50, 2, Dissector.SYN | Dissector.ACK, 1000, NONE, ""), seg(true, 2, 51, Dissector.ACK, 1000, NONE, ""));
+        assertTrue(p.get(2).info().contains("[TCP Port numbers reused] "), p.get(2).info());
+        assertEquals("0", p.get(2).fieldValue("tcp.seq"));
+        assertEquals("1", p.get(3).fieldValue("tcp.ack"));
+        assertEquals("0", p.get(3).fieldValue("tcp.stream"));
+    }
+
+    @Test
     void aKeepAliveIsNotARetransmission_andAZeroWindowIsFlagged() {
         List<Packet> p = decode(seg(true, 1, 0, Dissector.SYN, 1000, NONE, ""), seg(false, 1, 2, Dissector.SYN | Dissector.ACK, 1000, NONE, ""),
                 seg(true, 2, 2, Dissector.ACK, 1000, NONE, ""), seg(true, 1, 2, Dissector.ACK, 1000, NONE, ""),

@@ -35,6 +35,17 @@ class RfcDetailsTest {
     }
 
     @Test
+    void rfc791_3_1_aQuotedHeaderOfAnotherVersionIsShownAsBogusAndNotDecoded() {
+        byte[] original = Pkt.udp(C, S, 5555, 9, new byte[0]);
+        original[0] = (byte) 0xc5;
+        byte[] icmp = Pkt.icmpEcho(11, 0, 0, original);
+        Packet p = decode(Pkt.ipv4(S, C, 1, 4, 0, icmp)).get(0);
+        assertEquals("10.0.0.2", p.fieldValue("ip.src"), "only the outer header has fields");
+        assertEquals("", p.fieldValue("udp.dstport"));
+        assertTrue(InspectCommand.tree(p).contains("Internet Protocol, bogus version (12)"));
+    }
+
+    @Test
     void rfc768_aUdpLengthBelowTheHeaderIsReportedAndNotDecodedFurther() {
         byte[] d = Pkt.udp(C, S, 53, 5353, new byte[4]);
         d[20 + 4] = 0;

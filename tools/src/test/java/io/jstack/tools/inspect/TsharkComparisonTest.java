@@ -23,7 +23,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * <ul>
  *   <li>{@code -V} prints a field tree in tshark's style but not its exact wording, and verifies checksums (Good/Bad)
  *       where tshark's defaults say "Unverified": a learner should see a bad checksum. It is not compared.</li>
+ *   <li>Names are never resolved, as with tshark -n (which these tests pass): tshark without -n would print
+ *       "Broadcast" or a maker's name for some MAC addresses of non-IP frames.</li>
+ *   <li>EtherTypes other than IPv4, IPv6, ARP and 802.1Q are not decoded (tshark decodes LLDP and many more).</li>
  *   <li>IPv6 is shown by addresses only; its payload is not decoded (jstack speaks IPv4).</li>
+ *   <li>IP protocols other than ICMP, TCP, UDP and IP in IP are not decoded: the info column says "Protocol N"
+ *       where tshark names the protocol (e.g. "Control Message (38)") or runs its dissector (RSVP-E2EI for 134).
+ *       Only corrupted packets carry such numbers in jstack's captures.</li>
  *   <li>None in the summary: like tshark's default single pass, an echo request names its reply ("reply in N") only
  *       with -2, as with tshark -2.</li>
  *   <li>HTTP is decoded on ports 80 and 8080 only; bodies are not decoded beyond their media type.</li>

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Writes the synthetic captures the inspect tests compare against tshark. Usage: gen_captures.py OUTDIR"""
 import sys, os
-from scapy.all import DNSRROPT, CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
+from scapy.all import ARP, Dot1Q, DNSRROPT, CookedLinux, IP, ICMP, UDP, TCP, DNS, DNSQR, DNSRR, Ether, Raw, fragment, wrpcap, PcapWriter
 from scapy.utils import PcapNgWriter
 
 out = sys.argv[1]
@@ -27,8 +27,12 @@ def icmp_pkts():
             else:
                 ps.append(at(p))
         seq += 1
-    # an unanswered request and a lone reply
+    # an unanswered request, a reply without a request, and a duplicated reply (only the first names its request)
     ps.append(at(IP(src=C, dst=S, id=7) / ICMP(type=8, id=0x99, seq=300) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=S, dst=C, id=11) / ICMP(type=0, id=0x99, seq=301) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=C, dst=S, id=12) / ICMP(type=8, id=0x99, seq=302) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=S, dst=C, id=13) / ICMP(type=0, id=0x99, seq=302) / Raw(b"x" * 8)))
+    ps.append(at(IP(src=S, dst=C, id=13) / ICMP(type=0, id=0x99, seq=302) / Raw(b"x" * 8)))
     ps.append(at(IP(src=S, dst=C, id=8) / ICMP(type=3, code=3) / IP(src=C, dst=S) / UDP(sport=5555, dport=9)))
     ps.append(at(IP(src=C, dst=S, id=9, ttl=1) / UDP(sport=33434, dport=33435) / Raw(b"probe")))
     ps.append(at(IP(src=S, dst=C, id=10) / ICMP(type=11, code=0) / IP(src=C, dst=S, ttl=1, id=9) / UDP(sport=33434, dport=33435, len=13)))
@@ -158,6 +162,9 @@ def malformed_pkts():
     bad = IP(src=C, dst=S, id=5, chksum=0x1234) / ICMP(type=8, id=1, seq=2, chksum=0x4321) / Raw(b"abcdefgh")
     ps.append(at(bad))                                        # bad checksums
     ps.append(at(Raw(b"")))                                   # empty frame
+    t12 = bytes(IP(src=S, dst=C, id=6) / TCP(sport=45223, dport=56724, seq=1, ack=2, flags="A"))
+    ps.append(at(Raw(bytes([0x47]) + t12[1:])))               # IHL 7: the TCP header loses 8 bytes to "options"
+    ps.append(at(Raw(bytes([0x46]) + t12[1:])))               # IHL 6: 16 bytes of TCP header left
     return ps
 
 def write_raw(name, pkts, linktype=101, **kw):
@@ -175,7 +182,11 @@ if __name__ == "__main__":
     sll = [at(CookedLinux(pkttype=0, lladdrtype=772, lladdrlen=6, proto=0x0800) / p) for p in dns_pkts() + tcp_pkts()[:12]]
     write_raw("sll.pcap", sll, linktype=113)
     write_raw("be-nano.pcap", icmp_pkts()[:8], nano=True, endianness=">")
-    eth = [at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / p) for p in dns_pkts() + tcp_pkts()[:6]]
+    eth = [at(Ether(src="02:00:00:00:00:01", dst="ff:ff:ff:ff:ff:ff") / ARP(op=1, hwsrc="02:00:00:00:00:01", psrc=C, pdst=S)),
+           at(Ether(src="02:00:00:00:00:02", dst="02:00:00:00:00:01") / ARP(op=2, hwsrc="02:00:00:00:00:02", psrc=S,
+                                                                           hwdst="02:00:00:00:00:01", pdst=C)),
+           at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / Dot1Q(vlan=5) / IP(src=C, dst=S) / ICMP(id=3, seq=4))]
+    eth += [at(Ether(src="02:00:00:00:00:01", dst="02:00:00:00:00:02") / p) for p in dns_pkts() + tcp_pkts()[:6]]
     w = PcapNgWriter(os.path.join(out, "eth.pcapng"))
     for p in eth:
         w.write(p)

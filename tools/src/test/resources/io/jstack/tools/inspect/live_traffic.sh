@@ -14,10 +14,13 @@ ip link set lo up
 ip link set lo mtu 1500
 tshark -i lo -w "$OUT" -a duration:40 -q 2> "$OUT.log" &
 tpid=$!
-for i in $(seq 1 100); do grep -q "Capturing on" "$OUT.log" 2>/dev/null && break; sleep 0.1; done
+# wait (bounded) until tshark says it captures; on a loaded machine that can take several seconds
+for i in $(seq 1 300); do grep -q "Capturing on" "$OUT.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "Capturing on" "$OUT.log" || { echo "tshark did not start capturing within 30 s" >&2; exit 3; }
 $PY "$HERE/live_servers.py" 2> "$OUT.servers.log" &
 pids+=($!)
-for i in $(seq 1 100); do grep -q "ready" "$OUT.servers.log" 2>/dev/null && break; sleep 0.1; done
+for i in $(seq 1 300); do grep -q "ready" "$OUT.servers.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "ready" "$OUT.servers.log" || { echo "the servers did not start within 30 s" >&2; exit 3; }
 for s in 0 56 1472 3000; do ping -c 1 -s $s -W 1 127.0.0.1 > /dev/null; done
 dig +tries=1 +time=1 @127.0.0.1 jstack.test A > /dev/null
 dig +tries=1 +time=1 +noedns @127.0.0.1 nope.jstack.test A > /dev/null

@@ -1,0 +1,187 @@
+package io.jstack.conformance;
+
+import io.jstack.host.Host;
+import io.jstack.ip.Ipv4Config;
+import io.jstack.link.MemoryLink;
+import io.jstack.tcp.IsnGenerator;
+import io.jstack.tcp.TcpConfig;
+import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpLayer;
+import io.jstack.tcp.TcpListenerState;
+import io.jstack.tcp.TcpObserver;
+import io.jstack.tcp.TcpState;
+import io.jstack.time.Clock;
+import io.jstack.time.ManualClock;
+import java.util.ArrayDeque;
+
+/**
+ * jstack in process: a fresh host per script over a {@link MemoryLink} whose other end is the script's peer,
+ * under a {@link ManualClock}. Deterministic: time advances only from timer deadline to timer deadline.
+ */
+final class JstackTarget implements Target {
+    private static final long START = 1_000_000_000L;
+    private final TcpConfig config;
+    private ManualClock clock;
+    private MemoryLink peer;
+    private Host host;
+    private TcpLayer tcp;
+    private TcpListenerState listener;
+    private TcpConnection conn;
+    private int stackPort, peerPort;
+    private final ArrayDeque<Captured> captured = new ArrayDeque<>();
+
+    JstackTarget() {
+        this(TcpConfig.defaults());
+    }
+
+    /** With a different configuration: the harness self-test breaks jstack this way. */
+    JstackTarget(TcpConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void begin(Script script, int stackPort, int peerPort) {
+        this.stackPort = stackPort;
+        this.peerPort = peerPort;
+        clock = new ManualClock(START);
+        MemoryLink.Pair pair = MemoryLink.pair(1500);
+        peer = pair.b();
+        host = new Host(STACK, pair.a(), clock, Ipv4Config.defaults());
+        tcp = TcpLayer.install(host, config, new IsnGenerator(0x5eed, script.name().hashCode()));
+        listener = null;
+        conn = null;
+        captured.clear();
+    }
+
+    private double now() {
+        return (clock.nanos() - START) / 1e9;
+    }
+
+    private void drain() {
+        for (int i = 0; i < 1000 && host.poll(); i++) {
+            collect();
+        }
+        collect();
+    }
+
+    private void collect() {
+        byte[] p;
+        while ((p = peer.receive()) != null) {
+            Segment s = Segment.decode(p);
+            if (s != null && s.dstPort() == peerPort) captured.add(new Captured(now(), s));
+        }
+    }
+
+    @Override
+    public Captured next(double deadline) {
+        long until = START + Math.round(deadline * 1e9);
+        drain();
+        while (captured.isEmpty()) {
+            long at = host.pollAt();
+            if (at == Clock.NEVER || at > until) {
+                if (clock.nanos() < until) clock.setNanos(until);
+                drain();
+                break;
+            }
+            if (at > clock.nanos()) clock.setNanos(at);
+            drain();
+            if (!captured.isEmpty()) break;
+            if (host.pollAt() <= clock.nanos()) {
+                // a timer that is due yet did nothing: move on by one nanosecond so the loop cannot spin
+                clock.setNanos(clock.nanos() + 1);
+            }
+        }
+        return captured.poll();
+    }
+
+    @Override
+    public void inject(byte[] packet) {
+        peer.send(packet);
+        drain();
+    }
+
+    @Override
+    public String call(Script.Call c, double tolerance) {
+        long now = clock.nanos();
+        String r = switch (c.op()) {
+            case "listen" -> {
+                listener = tcp.listen(stackPort, 16);
+                yield "0";
+            }
+            case "accept" -> {
+                TcpConnection a = listener == null ? null : listener.accept();
+                if (a == null) yield "EAGAIN";
+                conn = a;
+                yield "0";
+            }
+            case "connect" -> {
+                conn = tcp.connect(PEER, peerPort, 0, TcpObserver.NONE, now);
+                yield "EINPROGRESS";
+            }
+            case "connectbcast" -> {
+                try {
+                    conn = tcp.connect(LIMITED_BROADCAST, peerPort, 0, TcpObserver.NONE, now);
+                    yield "EINPROGRESS";
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    yield "ENETUNREACH";
+                }
+            }
+            case "connected" -> {
+                if (conn.error() != null) yield errno(conn.error());
+                yield conn.state() == TcpState.SYN_SENT || conn.state() == TcpState.SYN_RECEIVED ? "EINPROGRESS" : "0";
+            }
+            case "write" -> {
+                int n = conn.send(new byte[c.arg()], 0, c.arg(), now);
+                yield n > 0 ? Integer.toString(n) : n == 0 ? "EAGAIN" : conn.error() != null ? errno(conn.error()) : "EPIPE";
+            }
+            case "read" -> {
+                int n = conn.receive(new byte[c.arg()], 0, c.arg(), now);
+                if (n > 0) yield Integer.toString(n);
+                if (n < 0) yield "0";
+                yield conn.error() != null ? errno(conn.error()) : "EAGAIN";
+            }
+            case "shutdown" -> {
+                conn.shutdownOutput(now);
+                yield "0";
+            }
+            case "close" -> {
+                if (conn != null) conn.close(now);
+                else if (listener != null) listener.close(now);
+                yield "0";
+            }
+            case "abort" -> {
+                conn.abort(now);
+                yield "0";
+            }
+            case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
+            case "nodelay" -> {
+                conn.setNoDelay(true, now);
+                yield "0";
+            }
+            default -> throw new IllegalArgumentException(c.op());
+        };
+        drain();
+        return r;
+    }
+
+    static String errno(String error) {
+        if (error.contains("refused")) return "ECONNREFUSED";
+        if (error.contains("reset")) return "ECONNRESET";
+        if (error.contains("timed out")) return "ETIMEDOUT";
+        return "EPIPE";
+    }
+
+    /** The connection under test, for harness tests. */
+    TcpConnection connection() {
+        return conn;
+    }
+
+    @Override
+    public void end() {
+        host = null;
+        tcp = null;
+    }
+
+    @Override
+    public void close() {}
+}
