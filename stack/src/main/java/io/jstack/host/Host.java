@@ -87,7 +87,32 @@ public final class Host {
     /** Queues {@code task} to run on the polling thread and wakes it. Any thread. */
     public void execute(Runnable task) {
         tasks.add(task);
+        if (stopped) {
+            runTasksAfterStop(); // nobody polls any more: the caller runs it, so no socket call waits forever
+            return;
+        }
         link.wakeup();
+    }
+
+    private volatile boolean stopped;
+
+    /**
+     * Tells the host that its driver has stopped polling for good (the loop ended, or its link failed). Tasks
+     * queued before, and every task handed to {@link #execute} from now on, run on the caller's thread, one at a
+     * time, so that closing sockets and services after the loop is gone completes instead of waiting forever.
+     */
+    public void stop() {
+        stopped = true;
+        runTasksAfterStop();
+    }
+
+    /** Whether {@link #stop()} has been called. */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    private synchronized void runTasksAfterStop() {
+        runTasks();
     }
 
     /**

@@ -51,6 +51,8 @@ public final class HostLoop implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (Throwable t) {
             failure = t;
+        } finally {
+            host.stop(); // whatever ended the loop, later socket calls must not wait for it
         }
     }
 
