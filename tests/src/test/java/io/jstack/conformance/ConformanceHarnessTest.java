@@ -32,7 +32,7 @@ class ConformanceHarnessTest {
     private static TcpConfig withInitialRto(TcpConfig c, Duration rto) {
         return new TcpConfig(c.msl(), rto, c.minRto(), c.maxRto(), c.maxRetransmissions(), c.maxSynRetransmissions(),
                 c.sendBufferBytes(), c.receiveBufferBytes(), c.delayedAck(), c.windowScaling(),
-                c.challengeAcksPerSecond(), c.finWait2Timeout(), c.defaultBacklog());
+                c.challengeAcksPerSecond(), c.finWait2Timeout(), c.defaultBacklog(), c.outOfOrderMemoryBytes());
     }
 
     @Test
