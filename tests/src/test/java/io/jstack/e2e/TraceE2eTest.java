@@ -29,7 +29,8 @@ class TraceE2eTest {
     void tracePrintsEachPingRequestAndReplyAndCountsItsLines() throws Exception {
         String ns = Netns.freshName();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        Process p = start(Jar.command("--netns", ns, "--trace", "--no-http"), lines);
+        Path pcap = dir.resolve("trace.pcap");
+        Process p = start(Jar.command("--netns", ns, "--trace", "--no-http", "--pcap", pcap.toString()), lines);
         try {
             p.getOutputStream().close();
             List<String> seen = new ArrayList<>();
@@ -69,6 +70,21 @@ class TraceE2eTest {
             long printed = seen.stream().filter(l -> l.matches(" +\\d+ linesPrinted")).findFirst()
                     .map(l -> Long.parseLong(l.trim().split(" ")[0])).orElseThrow(() -> new AssertionError(all));
             assertTrue(printed >= 4, all);
+
+            // The capture taken at the same place, inspected afterwards, shows the same lines in the same order; the
+            // relative times differ only by the moments the two clocks were read for the same packet.
+            Exec.Result inspect = Exec.run(Duration.ofSeconds(60), Jar.command("inspect", pcap.toString()));
+            assertEquals(0, inspect.exitCode(), inspect.describe());
+            List<String> inspected = inspect.out().lines().toList();
+            List<String> traced = seen.stream().filter(l -> l.matches(" *\\d+ +\\d+\\.\\d{9} .*")).toList();
+            assertTrue(traced.size() >= 4, all);
+            assertEquals(inspected.size(), traced.size(), all + "\ninspect:\n" + inspect.out());
+            for (int i = 0; i < traced.size(); i++) {
+                String[] t = traced.get(i).trim().split(" +", 3), c = inspected.get(i).trim().split(" +", 3);
+                assertEquals(c[0] + " " + c[2], t[0] + " " + t[2], "line " + (i + 1));
+                double skew = Math.abs(Double.parseDouble(t[1]) - Double.parseDouble(c[1]));
+                assertTrue(skew < 0.01, "line " + (i + 1) + ": traced " + t[1] + " s, captured " + c[1] + " s");
+            }
         } finally {
             if (p.isAlive()) {
                 p.destroyForcibly();
