@@ -2,19 +2,26 @@ package io.jstack.tcp;
 
 /**
  * A circular byte buffer that starts small and doubles up to a fixed maximum, so an idle connection holds
- * little memory. Bytes {@code [0, size)} from the head are the contiguous content; {@link #writeAt} may also
+ * little memory: an emptied ring gives its array back to its {@link RingPool} ({@link #trim}) and takes one
+ * from there when it next needs room, so steady traffic reuses the same arrays instead of allocating. Bytes {@code [0, size)} from the head are the contiguous content; {@link #writeAt} may also
  * place bytes beyond {@code size} (out-of-order data) which {@link #extend} later takes in.
  */
 final class ByteRing {
     private static final int INITIAL = 2048;
     private static final byte[] EMPTY = new byte[0];
     private final int max;
+    private final RingPool pool;
     private byte[] buf = EMPTY;
     private int head;
     private int size;
 
     ByteRing(int maxBytes) {
+        this(maxBytes, RingPool.NONE);
+    }
+
+    ByteRing(int maxBytes, RingPool pool) {
         this.max = maxBytes;
+        this.pool = pool;
     }
 
     int max() {
@@ -40,11 +47,12 @@ final class ByteRing {
         int cap = Math.max(INITIAL, buf.length);
         while (cap < end) cap = cap << 1;
         cap = Math.min(cap, Math.max(max, end));
-        byte[] n = new byte[cap];
+        byte[] n = pool.take(cap);
         if (buf.length > 0) {
             int first = Math.min(buf.length - head, buf.length);
             System.arraycopy(buf, head, n, 0, first);
             System.arraycopy(buf, 0, n, first, buf.length - first);
+            pool.give(buf);
         }
         buf = n;
         head = 0;
@@ -110,9 +118,13 @@ final class ByteRing {
         size -= n;
     }
 
-    /** Releases the storage if the ring holds nothing (call only when nothing lies past the end either). */
+    /**
+     * Gives the storage back to the pool if the ring holds nothing (call only when nothing lies past the end
+     * either), so an idle connection holds no array and the next segment reuses this one.
+     */
     void trim() {
-        if (size == 0) {
+        if (size == 0 && buf.length > 0) {
+            pool.give(buf);
             buf = EMPTY;
             head = 0;
         }

@@ -40,13 +40,22 @@ final class ReceiveSpace {
     private int ranges;
 
     ReceiveSpace(int bufferBytes) {
-        this.ring = new ByteRing(bufferBytes);
+        this(bufferBytes, RingPool.NONE);
+    }
+
+    ReceiveSpace(int bufferBytes, RingPool pool) {
+        this.ring = new ByteRing(bufferBytes, pool);
     }
 
     void init(int irs) {
         this.irs = irs;
         rcvNxt = irs + 1;
         rcvAdv = rcvNxt;
+    }
+
+    /** Bytes of buffer array held now (0 when empty: the array is back in the pool). */
+    int capacity() {
+        return ring.capacity();
     }
 
     int bufferMax() {

@@ -11,11 +11,20 @@ final class RetransmitQueue {
     private int base;
 
     RetransmitQueue(int maxBytes) {
-        this.ring = new ByteRing(maxBytes);
+        this(maxBytes, RingPool.NONE);
+    }
+
+    RetransmitQueue(int maxBytes, RingPool pool) {
+        this.ring = new ByteRing(maxBytes, pool);
     }
 
     void reset(int firstSeq) {
         base = firstSeq;
+    }
+
+    /** Bytes of buffer array held now (0 when empty: the array is back in the pool). */
+    int capacity() {
+        return ring.capacity();
     }
 
     int base() {

@@ -82,8 +82,8 @@ public final class TcpConnection {
         this.remotePort = remotePort;
         this.localPort = localPort;
         this.key = TcpLayer.key(remoteAddr, remotePort, localPort);
-        this.rcv = new ReceiveSpace(buffers.receiveBytes());
-        this.queue = new RetransmitQueue(buffers.sendBytes());
+        this.rcv = new ReceiveSpace(buffers.receiveBytes(), layer.ringPool());
+        this.queue = new RetransmitQueue(buffers.sendBytes(), layer.ringPool());
         this.rtt = new RttEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
                 config.maxRto().toNanos());
         this.rcvMss = layer.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU minus fixed IP and TCP headers

@@ -35,6 +35,8 @@ public final class TcpLayer implements TransportHandler {
     private final LongMap<TcpConnection> connections = new LongMap<>();
     private final TcpListenerState[] listeners = new TcpListenerState[65536];
     private final TcpPacket view = new TcpPacket();
+    /** Spare buffer arrays shared by this layer's connections (event loop only). */
+    private final RingPool ringPool = new RingPool(RingPool.DEFAULT_MAX_BYTES);
     private Object[] timerScratch = new Object[16];
     private int nextEphemeral;
     private long outOfOrderBytes;
@@ -85,6 +87,15 @@ public final class TcpLayer implements TransportHandler {
 
     int mtu() {
         return ip.mtu();
+    }
+
+    RingPool ringPool() {
+        return ringPool;
+    }
+
+    /** Bytes of spare connection buffers held for reuse; bounded by 4 MiB. */
+    public long pooledBufferBytes() {
+        return ringPool.bytes();
     }
 
     void count(TcpCounter c, long delta) {

@@ -43,6 +43,40 @@ class TcpStateMachineTest {
     }
 
     @Test
+    void duplicateSynInSynReceivedGetsTheSameSynAckRfc9293Section3_10_7_4() {
+        var p = TcpPeer.start();
+        var l = p.tcp.listen(PORT, 8);
+        var syn = new TcpHeader(PEER_PORT, PORT, PEER_ISS, 0, flags(TcpFlag.SYN), 65535, 0, 1460, -1);
+        p.send(syn, new byte[0]);
+        var first = p.expect();
+        assertEquals(flags(TcpFlag.SYN, TcpFlag.ACK), first.flags());
+        var c = p.tcp.connection(PEER, PEER_PORT, PORT);
+        // The same SYN again, later (the ISN clock has moved 200 ms = 50000 ticks), before our RTO: an
+        // unacceptable duplicate, answered by our "ACK", which in SYN-RECEIVED is the SYN-ACK, ISS unchanged.
+        p.advanceMillis(200);
+        p.send(syn, new byte[0]);
+        var again = p.expect();
+        assertEquals(flags(TcpFlag.SYN, TcpFlag.ACK), again.flags());
+        assertEquals(first.seq(), again.seq());
+        assertEquals(PEER_ISS + 1, again.ack());
+        p.expectNothing();
+        // And after a timeout retransmission of ours, a third copy still meets the same ISS.
+        p.advanceMillis(1000);
+        assertEquals(first.seq(), p.expect().seq());
+        p.send(syn, new byte[0]);
+        assertEquals(first.seq(), p.expect().seq());
+        assertEquals(1, p.tcp.connectionCount());
+        assertEquals(c, p.tcp.connection(PEER, PEER_PORT, PORT));
+        assertEquals(TcpState.SYN_RECEIVED, c.state());
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpPassiveOpens));
+        // The handshake completes on that one ISS, and the listener holds one connection.
+        p.send(PEER_ISS + 1, first.seq() + 1, flags(TcpFlag.ACK), 65535, new byte[0]);
+        assertEquals(TcpState.ESTABLISHED, c.state());
+        assertEquals(c, l.accept());
+        assertNull(l.accept());
+    }
+
+    @Test
     void activeOpenGoesSynSentEstablishedRfc9293Section3_5() {
         var p = TcpPeer.start().activeEstablished();
         assertEquals(1, p.tcp.counters().get(TcpCounter.tcpActiveOpens));

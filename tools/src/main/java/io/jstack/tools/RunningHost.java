@@ -25,19 +25,25 @@ import java.util.function.Consumer;
  * counters, capture, device.
  */
 public final class RunningHost implements AutoCloseable {
+    /** How long the exit waits for queued trace lines to be printed. */
+    private static final java.time.Duration TRACE_DRAIN_BOUND = java.time.Duration.ofSeconds(2);
+
     private final ServeOptions options;
     private final TunLink tun;
     private final Optional<PcapLink> pcap;
+    private final Optional<TracingLink> trace;
     private final Host host;
     private final HostLoop loop;
     private UdpServices udpServices;
     private TcpServices tcpServices;
     private boolean stopped;
 
-    private RunningHost(ServeOptions options, TunLink tun, Optional<PcapLink> pcap, Host host, HostLoop loop) {
+    private RunningHost(ServeOptions options, TunLink tun, Optional<PcapLink> pcap, Optional<TracingLink> trace,
+            Host host, HostLoop loop) {
         this.options = options;
         this.tun = tun;
         this.pcap = pcap;
+        this.trace = trace;
         this.host = host;
         this.loop = loop;
     }
@@ -67,6 +73,15 @@ public final class RunningHost implements AutoCloseable {
                 throw new TunException("cannot write the capture file " + o.pcap().get() + ": " + why, e);
             }
         }
+        Optional<TracingLink> trace = Optional.empty();
+        if (o.trace()) {
+            // On the device side like the capture, so the lines show what crossed the device, in its order.
+            PrintStream stdout = System.out;
+            TracingLink t = new TracingLink(link, TracingLink.epochClock(), TracingLink.DEFAULT_CAPACITY, false,
+                    stdout::println);
+            trace = Optional.of(t);
+            link = t;
+        }
         Optional<ImpairedLink> impaired = Optional.empty();
         if (!o.impair().isNone()) {
             // Outside the capture, so the capture shows what really crossed the device.
@@ -84,7 +99,8 @@ public final class RunningHost implements AutoCloseable {
         }
         host.addCounters("Tun", tun::counters);
         impaired.ifPresent(i -> host.addCounters("Impair", i::counters));
-        RunningHost running = new RunningHost(o, tun, pcap, host, HostLoop.start(host));
+        trace.ifPresent(t -> host.addCounters("Trace", t::counters));
+        RunningHost running = new RunningHost(o, tun, pcap, trace, host, HostLoop.start(host));
         // Services bind their ports through the loop, so they start once it runs.
         if (host.ip().handler(IpProtocol.TCP.code()) instanceof TcpLayer tcp) {
             try {
@@ -128,6 +144,8 @@ public final class RunningHost implements AutoCloseable {
         if (udpServices != null) udpServices.close();
         if (tcpServices != null) tcpServices.close();
         loop.close();
+        // The queued lines come out before the counters, which then count them.
+        trace.ifPresent(t -> t.finish(TRACE_DRAIN_BOUND));
         printCounters(host.counters(), out);
         out.println("Host:");
         out.println("    " + host.internalErrors() + " internalErrors");

@@ -58,6 +58,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "capture both directions to FILE (pcap, raw IP); open it with tshark -r FILE or Wireshark")
     Path pcap;
 
+    @Option(names = "--trace",
+            description = "print every packet received and sent as it happens, one tshark-style summary line each "
+                    + "(as jstack inspect shows a capture); lines the terminal cannot keep up with are dropped and counted")
+    boolean trace;
+
     @Option(names = "--netns", paramLabel = "NAME",
             description = "create the device inside network namespace NAME (created if absent, deleted on exit if "
                     + "jstack created it); then use: ip netns exec NAME ping ADDR")
@@ -128,7 +133,7 @@ public final class ServeCommand implements Callable<Integer> {
             Impairment impairment = impair == null ? Impairment.NONE : Impairment.parse(impair);
             return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
                     new UdpServiceOptions(!noUdpEcho, !noDns, dns),
-                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed);
+                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed, trace);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

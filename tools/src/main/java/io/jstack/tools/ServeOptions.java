@@ -21,19 +21,27 @@ import java.util.Optional;
  * @param tcp    the TCP services (echo, discard, chargen)
  * @param impair impairment of the link in both directions ({@link Impairment#NONE}: none)
  * @param seed   seed of the impairment's random choices, so a run can be repeated
+ * @param trace  print one summary line per packet received and sent, live, to standard output
  */
 public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
-        Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed) {
+        Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed,
+        boolean trace) {
     /** With the default UDP and TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns) {
         this(tun, ip, hostIp, mtu, pcap, netns, UdpServiceOptions.defaults());
     }
 
+    /** Without tracing. */
+    public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
+            Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed) {
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, false);
+    }
+
     /** With the default TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns, UdpServiceOptions udp) {
-        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1);
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1, false);
     }
 
     /** Throws {@link IllegalArgumentException} with a one-line reason when the options do not fit together. */
@@ -59,36 +67,40 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     }
 
     public ServeOptions withTun(String name) {
-        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
     }
 
     public ServeOptions withIp(Ipv4Address address, HostAddress kernelSide) {
-        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed);
+        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed, trace);
     }
 
     public ServeOptions withMtu(int bytes) {
-        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed);
+        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed, trace);
     }
 
     public ServeOptions withPcap(Optional<Path> file) {
-        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed);
+        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed, trace);
     }
 
     public ServeOptions withNetns(Optional<String> name) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed, trace);
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */
     public ServeOptions withUdp(UdpServiceOptions udp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
     }
 
     public ServeOptions withTcp(TcpServiceOptions tcp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
     }
 
     public ServeOptions withImpairment(Impairment impair, long seed) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
+    }
+
+    public ServeOptions withTrace(boolean on) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, on);
     }
 
     public TunOptions tunOptions() {
@@ -109,6 +121,7 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
                 + " (kernel side " + hostIp + ", MTU " + mtu + ")"
                 + pcap.map(p -> ", capturing to " + p).orElse("")
                 + (impair.isNone() ? "" : ", impairing " + impair + " (seed " + seed + ")")
+                + (trace ? ", tracing packets" : "")
                 + "; try: " + prefix + "ping " + ip;
     }
 }
