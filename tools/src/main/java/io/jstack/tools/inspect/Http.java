@@ -44,7 +44,7 @@ final class Http {
             }
             s.pending.reset();
             p.protocol = "HTTP";
-            p.info.setLength(0);
+            p.info.setLength(p.infoFence); // the TCP analysis prefixes stay before the fence, as in Wireshark
             p.info.append("Continuation");
             p.tree.add(new Node("Hypertext Transfer Protocol"));
             return;
@@ -63,7 +63,7 @@ final class Http {
             return;
         }
         p.protocol = "HTTP";
-        p.info.setLength(0);
+        p.info.setLength(p.infoFence); // the TCP analysis prefixes stay before the fence, as in Wireshark
         p.info.append(info);
     }
 

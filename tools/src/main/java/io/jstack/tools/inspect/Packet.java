@@ -16,6 +16,8 @@ public final class Packet {
     long relNanos;
     String src = "N/A", dst = "N/A", protocol = "N/A";
     final StringBuilder info = new StringBuilder();
+    /** Length of the TCP analysis prefixes at the start of {@link #info}, which a payload's dissector keeps (Wireshark's column fence). */
+    int infoFence;
     final Map<String, List<String>> fields = new LinkedHashMap<>();
     final List<Node> tree = new ArrayList<>();
     final List<String> layers = new ArrayList<>();

@@ -324,5 +324,6 @@ final class TcpTracker {
         StringBuilder s = new StringBuilder();
         for (int i = prefixes.size() - 1; i >= 0; i--) s.append(prefixes.get(i));
         p.info.insert(0, s);
+        p.infoFence = s.length();
     }
 }
