@@ -19,6 +19,10 @@ final class Http {
         long nextSeq;
         boolean nextSet;
         String lastRequestMethod = "";
+        /** Where this segment's bytes start in the pending buffer. */
+        int newFrom;
+        /** The first line of a message whose head ended in this segment but whose body did not arrive yet. */
+        String partialHead;
     }
 
     private Http() {}
@@ -37,6 +41,8 @@ final class Http {
             return;
         }
         byte[] buf = s.pending.toByteArray();
+        s.newFrom = buf.length - data.length;
+        s.partialHead = null;
         if (!startsLikeHttp(buf, 0)) {
             if (Http.indexOf(buf, 0, "\n") < 0) { // no line yet: Wireshark waits for more before deciding
                 p.info.append(" [TCP segment of a reassembled PDU]");
@@ -59,6 +65,12 @@ final class Http {
         s.pending.reset();
         s.pending.write(buf, pos, buf.length - pos);
         if (info.isEmpty()) {
+            if (s.partialHead != null) {
+                // Wireshark names the message by its first line in the frame that completed its head, then asks
+                // TCP for the rest of the body: the protocol stays TCP
+                p.info.setLength(p.infoFence);
+                p.info.append(s.partialHead).append(' ');
+            }
             p.info.append(" [TCP segment of a reassembled PDU]");
             return;
         }
@@ -134,7 +146,10 @@ final class Http {
         } else {
             bodyLen = b.length - bodyStart; // delimited by the end of the connection: take what is here
         }
-        if (bodyStart + bodyLen > b.length) return 0;
+        if (bodyStart + bodyLen > b.length) {
+            if (bodyStart > s.newFrom && pos == 0) s.partialHead = first;
+            return 0;
+        }
         p.layer("http");
         Node n = new Node("Hypertext Transfer Protocol");
         p.tree.add(n);
