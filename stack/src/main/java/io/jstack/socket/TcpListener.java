@@ -9,8 +9,6 @@ import java.io.InterruptedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -52,22 +50,7 @@ public final class TcpListener implements StreamListener {
     }
 
     private <T> T call(Supplier<T> task) throws IOException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        host.execute(() -> {
-            try {
-                f.complete(task.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            throw new IOException(e.getCause());
-        }
+        return LoopCall.call(host, task);
     }
 
     private void signal() {

@@ -16,8 +16,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -94,23 +92,7 @@ public final class TcpSocket implements StreamConnection {
 
     /** Runs {@code task} on the event loop and returns its result. */
     <T> T call(Supplier<T> task) throws IOException {
-        CompletableFuture<T> f = new CompletableFuture<>();
-        host.execute(() -> {
-            try {
-                f.complete(task.get());
-            } catch (Throwable t) {
-                f.completeExceptionally(t);
-            }
-        });
-        try {
-            return f.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("interrupted");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) throw io;
-            throw new IOException(e.getCause());
-        }
+        return LoopCall.call(host, task);
     }
 
     private void signal() {
