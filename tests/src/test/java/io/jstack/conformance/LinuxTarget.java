@@ -79,7 +79,8 @@ final class LinuxTarget implements Target {
             sysctl(BASELINE);
             tun = TunLink.open(TunOptions.defaults().withName("tun0")
                     .withKernelAddress(Ipv4Address.parse("10.0.0.1"), 24)
-                    .withHostAddress(Ipv4Address.parse("10.0.0.2")).inNamespace(ns.name(), false));
+                    .withHostAddress(Ipv4Address.parse("10.0.0.2")).inNamespace(ns.name(), false)
+                    .withOffload(false)); // the peer must see each segment the kernel puts on the wire
             inside = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "conformance-" + ns.name());
                 t.setDaemon(true);
