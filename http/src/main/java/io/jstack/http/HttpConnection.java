@@ -15,13 +15,23 @@ import java.time.Duration;
  * One connection's loop, on its own virtual thread: read a request head, run the application, frame its response,
  * repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order because the
  * bytes after one message stay in the buffer for the next (§9.3.2).
+ *
+ * <p>Memory (issue 7): an idle connection waits for its next request with a {@value #SMALL_BYTES}-byte read buffer of
+ * its own, which holds a whole small request head. Only a request that needs more (a longer head, a body, a
+ * response) borrows the server's pooled read and output buffers, and gives them back when it is answered.
  */
 final class HttpConnection implements Runnable {
+    /** The read buffer an idle connection keeps: room for the heads wrk, ab and curl send, in one read. */
+    static final int SMALL_BYTES = 512;
+    /** The pooled read buffer a request in progress borrows. */
+    static final int LARGE_BYTES = 16 * 1024;
     private final HttpServer server;
     private final StreamConnection conn;
     private final HttpLimits limits;
     private final RequestParser parser;
-    private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
+    private final ByteBuffer small = ByteBuffer.allocate(SMALL_BYTES).flip();
+    /** The read buffer in use: {@link #small}, or a pooled large one while a request needs it. */
+    private ByteBuffer buf = small;
     private InputStream in;
     private ResponseOutput out;
     private boolean busy, draining;
@@ -76,9 +86,10 @@ final class HttpConnection implements Runnable {
             // The server coalesces each response into few writes itself; Nagle would only add delayed-ACK stalls.
             conn.setNoDelay(true);
             in = conn.input();
-            out = new ResponseOutput(conn.output(), stats);
+            out = new ResponseOutput(conn.output(), stats, server.outputBuffers());
             boolean first = true;
             while (true) {
+                releaseBuffers();
                 RequestParser.Event e = readHead(first);
                 first = false;
                 if (e == null) break;
@@ -104,9 +115,44 @@ final class HttpConnection implements Runnable {
             server.options().errorLog().println("jstack: connection failed: " + e);
         } finally {
             closeQuietly();
+            releaseBuffers();
+            if (buf != small) {
+                server.readBuffers().give(buf);
+                buf = small;
+            }
             stats.add(Counter.CONNECTIONS_ACTIVE, -1);
             server.remove(this);
         }
+    }
+
+    /**
+     * Between requests: the output buffer goes back to the pool, and so does the large read buffer unless it holds
+     * more pipelined bytes than the small one takes.
+     */
+    private void releaseBuffers() {
+        if (out != null) out.release();
+        parser.shrink();
+        if (buf != small && buf.remaining() <= small.capacity()) {
+            small.clear();
+            small.put(buf);
+            small.flip();
+            server.readBuffers().give(buf);
+            buf = small;
+        }
+    }
+
+    /** Before a read that continues a request: a pooled large buffer takes over the small one's unread bytes. */
+    private void growReadBuffer() {
+        ByteBuffer large = server.readBuffers().take();
+        large.clear();
+        large.put(buf);
+        large.flip();
+        buf = large;
+    }
+
+    /** Whether the connection holds pooled buffers now (for tests: none while idle). */
+    boolean holdsPooledBuffers() {
+        return buf != small || out != null && out.holdsBuffer();
     }
 
     /**
@@ -151,6 +197,9 @@ final class HttpConnection implements Runnable {
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) throw new SocketTimeoutException("deadline passed");
         conn.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+        // The first read of a request (or of the wait between requests) goes into the small buffer; anything
+        // after it means a long head, a body or a lingering close: worth a large buffer for its duration.
+        if (buf == small && !(parser.idle() && !buf.hasRemaining())) growReadBuffer();
         buf.compact();
         try {
             int n = in.read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
@@ -247,6 +296,7 @@ final class HttpConnection implements Runnable {
             long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             long budget = 256 * 1024;
             buf.clear().flip();
+            if (buf == small) growReadBuffer();
             while (budget > 0 && fill(deadline)) {
                 budget -= buf.remaining();
                 buf.position(buf.limit());

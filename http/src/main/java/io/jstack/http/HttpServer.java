@@ -4,13 +4,15 @@ import io.jstack.http.gateway.Application;
 import io.jstack.socket.StreamConnection;
 import io.jstack.socket.StreamListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The HTTP/1.1 server: accepts connections from a {@link StreamListener} (jstack's TCP or the kernel's) and runs one
- * {@link Application} for every request, one virtual thread per connection.
+ * {@link Application} for every request, one virtual thread per connection. The large read and output buffers are
+ * borrowed from the server's pools only while a request is read and answered (see {@link #buffersInUse()}).
  *
  * <p>{@link #close(Duration)} shuts down gracefully: the listener closes, idle connections close, requests in
  * flight finish (their responses carry {@code Connection: close}), and whatever remains after the grace period is
@@ -25,6 +27,12 @@ public final class HttpServer implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final HttpDate dates = new HttpDate();
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Spare buffers kept: enough for this many requests in progress at once without allocating (≈ 5 MiB). */
+    static final int POOLED_BUFFERS = 64;
+    private final BufferPool<ByteBuffer> readBuffers =
+            new BufferPool<>(() -> ByteBuffer.allocate(HttpConnection.LARGE_BYTES), POOLED_BUFFERS);
+    private final BufferPool<byte[]> outputBuffers =
+            new BufferPool<>(() -> new byte[ResponseOutput.CAPACITY], POOLED_BUFFERS);
     private final Object lock = new Object();
     private volatile boolean draining;
     private Thread acceptor;
@@ -68,6 +76,27 @@ public final class HttpServer implements AutoCloseable {
 
     public ServerOptions options() {
         return options;
+    }
+
+    BufferPool<ByteBuffer> readBuffers() {
+        return readBuffers;
+    }
+
+    BufferPool<byte[]> outputBuffers() {
+        return outputBuffers;
+    }
+
+    /**
+     * Pooled read and output buffers borrowed now: zero while every connection is idle, since a connection holds them
+     * only while one of its requests is read or answered.
+     */
+    public int buffersInUse() {
+        return readBuffers.borrowed() + outputBuffers.borrowed();
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return connections.size();
     }
 
     Application application() {
