@@ -382,9 +382,17 @@ final class HttpConnection implements Runnable {
             }
         }
 
+        /**
+         * Content bytes that a read returns without waiting: those handed out and not read, else those already in the
+         * read buffer, else (for a fixed-length body or inside a chunk) those the connection has received.
+         */
         @Override
-        public int available() {
-            return pending == null ? 0 : pending.remaining();
+        public int available() throws IOException {
+            if (pending != null && pending.hasRemaining()) return pending.remaining();
+            long left = parser.dataLeft();
+            if (done || left == 0) return 0;
+            if (buf.hasRemaining()) return (int) Math.min(left, buf.remaining());
+            return (int) Math.min(left, in.available());
         }
 
         private void sendContinueIfExpected() throws IOException {

@@ -88,6 +88,11 @@ public final class RequestParser {
         if (idle() && line.length > INITIAL_LINE_BYTES) line = new byte[INITIAL_LINE_BYTES];
     }
 
+    /** Content bytes the parser will hand out before it needs framing again: of the fixed body or the current chunk. */
+    public long dataLeft() {
+        return state == State.FIXED_BODY || state == State.CHUNK_DATA ? remaining : 0;
+    }
+
     /** Bytes of line buffer held now. */
     int lineCapacity() {
         return line.length;
