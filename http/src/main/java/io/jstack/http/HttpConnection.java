@@ -10,6 +10,9 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One connection's loop, on its own virtual thread: read a request head, run the application, frame its response,
@@ -36,6 +39,16 @@ final class HttpConnection implements Runnable {
     private ResponseOutput out;
     private boolean busy, draining;
     private boolean eof;
+    /** Whether the next head is the connection's first (its wait is bounded by the header timeout from accept). */
+    private boolean first = true;
+    private long acceptedAt;
+    /** Whether the connection can tell when it becomes readable ({@link StreamConnection#whenReadable}). */
+    private boolean canPark = true;
+    /** Counts idle waits: odd while one is in progress; claiming it makes it even (see {@link #claim}). */
+    private final AtomicInteger waits = new AtomicInteger();
+    private ScheduledFuture<?> idleTimer;
+    /** Set when a thread starts because the connection became readable, so that it reads instead of waiting again. */
+    private boolean woken;
 
     HttpConnection(HttpServer server, StreamConnection conn) {
         this.server = server;
@@ -77,19 +90,44 @@ final class HttpConnection implements Runnable {
         }
     }
 
+    /** The connection's first thread: sets it up, then serves. */
     @Override
     public void run() {
         var stats = server.stats();
         stats.increment(Counter.CONNECTIONS_ACCEPTED);
         stats.add(Counter.CONNECTIONS_ACTIVE, 1);
+        acceptedAt = System.nanoTime();
         try {
             // The server coalesces each response into few writes itself; Nagle would only add delayed-ACK stalls.
             conn.setNoDelay(true);
             in = conn.input();
             out = new ResponseOutput(conn.output(), stats, server.outputBuffers());
-            boolean first = true;
+        } catch (IOException e) {
+            stats.increment(Counter.CLIENT_DISCONNECTS);
+            end();
+            return;
+        } catch (RuntimeException e) {
+            server.options().errorLog().println("jstack: connection failed: " + e);
+            end();
+            return;
+        }
+        serve();
+    }
+
+    /**
+     * Answers requests until the connection ends, or until it waits idle without a thread ({@link #parkIfIdle}), in
+     * which case another thread later continues here.
+     */
+    private void serve() {
+        var stats = server.stats();
+        boolean parked = false;
+        try {
             while (true) {
                 releaseBuffers();
+                if (parkIfIdle()) {
+                    parked = true;
+                    return;
+                }
                 RequestParser.Event e = readHead(first);
                 first = false;
                 if (e == null) break;
@@ -114,15 +152,80 @@ final class HttpConnection implements Runnable {
         } catch (RuntimeException e) {
             server.options().errorLog().println("jstack: connection failed: " + e);
         } finally {
-            closeQuietly();
-            releaseBuffers();
-            if (buf != small) {
-                server.readBuffers().give(buf);
-                buf = small;
-            }
-            stats.add(Counter.CONNECTIONS_ACTIVE, -1);
-            server.remove(this);
+            if (!parked) end();
         }
+    }
+
+    /** The connection is over: close it, give every buffer back, leave the server's set. */
+    private void end() {
+        closeQuietly();
+        releaseBuffers();
+        if (buf != small) {
+            server.readBuffers().give(buf);
+            buf = small;
+        }
+        server.stats().add(Counter.CONNECTIONS_ACTIVE, -1);
+        server.remove(this);
+    }
+
+    /**
+     * Between requests, on a connection that can tell when it becomes readable: ends this thread instead of blocking
+     * in a read, so that an idle connection holds no thread stack (issue 7). Whichever comes first, the connection
+     * becoming readable or the idle (or, before the first request, header) timeout, claims the wait and starts a
+     * thread that carries on. Returns false when the connection must be read as usual (not idle, or it cannot tell).
+     */
+    private boolean parkIfIdle() throws IOException {
+        if (woken) {
+            woken = false; // the connection became readable: read it
+            return false;
+        }
+        if (!canPark || draining || eof || !parser.idle() || buf.hasRemaining()) return false;
+        long timeout = first ? acceptedAt + limits.headerTimeout().toNanos() - System.nanoTime()
+                : limits.idleTimeout().toNanos();
+        if (timeout <= 0) return false; // readHead answers the timeout
+        int wait = waits.incrementAndGet(); // odd: parked; whoever moves it on claims this wait
+        var timer = server.timer().schedule(() -> claim(wait, false), timeout, TimeUnit.NANOSECONDS);
+        idleTimer = timer;
+        if (conn.whenReadable(() -> claim(wait, true))) return true; // from here on, another thread may run
+        canPark = false; // the kernel's sockets cannot tell: read as usual from now on
+        timer.cancel(false);
+        return !waits.compareAndSet(wait, wait + 1); // (if the timer claimed the wait first, it ends the connection)
+    }
+
+    /** The connection became readable or its wait timed out: the first of the two claims the wait and goes on. */
+    private void claim(int wait, boolean readable) {
+        if (!waits.compareAndSet(wait, wait + 1)) return;
+        if (readable) {
+            idleTimer.cancel(false);
+            woken = true;
+            Thread.ofVirtual().name("http-conn").start(this::serve);
+        } else {
+            Thread.ofVirtual().name("http-conn").start(this::idleTimedOut);
+        }
+    }
+
+    /** The wait for a request timed out: as {@link #readHead} does, 408 before the first request, else just close. */
+    private void idleTimedOut() {
+        try {
+            if (first) {
+                // RFC 9110 §15.5.9: 408 when the server would like to close an unused connection.
+                server.stats().increment(Counter.HEADER_TIMEOUTS);
+                Response.simple(out, server, 408, "Request Timeout", false);
+            } else {
+                server.stats().increment(Counter.IDLE_TIMEOUTS);
+            }
+        } catch (IOException e) {
+            // the client went away meanwhile: nothing to answer
+        } catch (RuntimeException e) {
+            server.options().errorLog().println("jstack: connection failed: " + e);
+        } finally {
+            end();
+        }
+    }
+
+    /** Whether the connection waits for its next request without a thread now. */
+    boolean parked() {
+        return (waits.get() & 1) == 1;
     }
 
     /**
@@ -162,7 +265,7 @@ final class HttpConnection implements Runnable {
      */
     private RequestParser.Event readHead(boolean first) throws IOException {
         long now = System.nanoTime();
-        long headerDeadline = now + limits.headerTimeout().toNanos();
+        long headerDeadline = (first ? acceptedAt : now) + limits.headerTimeout().toNanos();
         long idleDeadline = first ? headerDeadline : now + limits.idleTimeout().toNanos();
         boolean started = first;
         while (true) {

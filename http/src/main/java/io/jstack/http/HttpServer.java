@@ -8,11 +8,14 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The HTTP/1.1 server: accepts connections from a {@link StreamListener} (jstack's TCP or the kernel's) and runs one
  * {@link Application} for every request, one virtual thread per connection. The large read and output buffers are
- * borrowed from the server's pools only while a request is read and answered (see {@link #buffersInUse()}).
+ * borrowed from the server's pools only while a request is read and answered (see {@link #buffersInUse()}); on a
+ * connection that can tell when it becomes readable (jstack's TCP), an idle connection has no thread either, only a
+ * timer for its idle timeout (see {@link #idleConnections()}).
  *
  * <p>{@link #close(Duration)} shuts down gracefully: the listener closes, idle connections close, requests in
  * flight finish (their responses carry {@code Connection: close}), and whatever remains after the grace period is
@@ -34,6 +37,8 @@ public final class HttpServer implements AutoCloseable {
     private final BufferPool<byte[]> outputBuffers =
             new BufferPool<>(() -> new byte[ResponseOutput.CAPACITY], POOLED_BUFFERS);
     private final Object lock = new Object();
+    /** Idle and header timeouts of connections that wait without a thread. */
+    private final ScheduledThreadPoolExecutor timer;
     private volatile boolean draining;
     private Thread acceptor;
 
@@ -41,6 +46,8 @@ public final class HttpServer implements AutoCloseable {
         this.listener = listener;
         this.application = application;
         this.options = options;
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("http-timer").factory());
+        timer.setRemoveOnCancelPolicy(true); // a connection woken before its timeout leaves nothing behind
     }
 
     /** Starts serving {@code application} on {@code listener}; the server owns (and closes) the listener. */
@@ -92,6 +99,17 @@ public final class HttpServer implements AutoCloseable {
      */
     public int buffersInUse() {
         return readBuffers.borrowed() + outputBuffers.borrowed();
+    }
+
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    /** Connections waiting for their next request without a thread now. */
+    public int idleConnections() {
+        int n = 0;
+        for (var c : connections) if (c.parked()) n++;
+        return n;
     }
 
     /** Connections open now. */
@@ -146,6 +164,7 @@ public final class HttpServer implements AutoCloseable {
         }
         for (var c : connections) c.abort();
         if (acceptor != null) acceptor.join(Duration.ofSeconds(1));
+        timer.shutdownNow();
     }
 
     /** Graceful shutdown with ten seconds' grace; an interrupt cuts the wait short and stays set. */
@@ -156,6 +175,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             for (var c : connections) c.abort();
+            timer.shutdownNow();
         }
     }
 }

@@ -35,6 +35,8 @@ public final class TcpSocket implements StreamConnection {
     private volatile long version;
     private volatile long readTimeoutNanos;
     private volatile boolean closed;
+    /** The action {@link #whenReadable} registered; event loop only. */
+    private Runnable readableAction;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
 
@@ -47,7 +49,7 @@ public final class TcpSocket implements StreamConnection {
     static TcpSocket accepted(TcpLayer tcp, TcpConnection c) {
         TcpSocket s = new TcpSocket(tcp);
         s.conn = c;
-        c.setObserver(s::signal);
+        c.setObserver(s::changed);
         return s;
     }
 
@@ -88,6 +90,43 @@ public final class TcpSocket implements StreamConnection {
             throw error.contains("refused") ? new ConnectException(error) : new SocketException(error);
         }
         return s;
+    }
+
+    /**
+     * Registers {@code action} for the next time a read would not block (see {@link StreamConnection#whenReadable});
+     * it runs at once on the caller if one would not block now, else on the event loop.
+     */
+    @Override
+    public boolean whenReadable(Runnable action) throws IOException {
+        Objects.requireNonNull(action);
+        boolean now = call(() -> {
+            if (readWouldNotBlock()) return true;
+            readableAction = action;
+            conn.setObserver(this::changed); // (idempotent) so that the observer also fires the action
+            return false;
+        });
+        if (now) action.run();
+        return true;
+    }
+
+    /** Event loop only: whether a read returns at once (bytes, end of stream, an error, or this side closed). */
+    private boolean readWouldNotBlock() {
+        return closed || conn.readable() > 0 || conn.atEof() || conn.state() == TcpState.CLOSED;
+    }
+
+    /** The connection's observer: wakes blocked callers and runs a registered readable action once it is due. */
+    private void changed() {
+        signal();
+        fireReadable();
+    }
+
+    /** Event loop only. */
+    private void fireReadable() {
+        Runnable a = readableAction;
+        if (a != null && readWouldNotBlock()) {
+            readableAction = null;
+            a.run();
+        }
     }
 
     /** Runs {@code task} on the event loop and returns its result. */
@@ -215,6 +254,7 @@ public final class TcpSocket implements StreamConnection {
         closed = true;
         call(() -> {
             conn.close(host.clock().nanos());
+            fireReadable();
             return null;
         });
         signal();
@@ -226,6 +266,7 @@ public final class TcpSocket implements StreamConnection {
         closed = true;
         call(() -> {
             conn.abort(host.clock().nanos());
+            fireReadable();
             return null;
         });
         signal();

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Issue 7, idle keep-alive connections: a connection borrows the server's large read and output buffers only while
  * one of its requests is read or answered. Many connections over jstack's TCP (two hosts over a memory link), each
- * after a request that needed the large buffers, hold none of them while idle, and each can still be served. (The
- * bytes this saves are measured by bench/run's idle-connection row, not here.)
+ * after a request that needed the large buffers, hold none of them and no thread while idle, and each can still be
+ * served. (The bytes this saves are measured by bench/run's idle-connection row, not here.)
  */
 @Timeout(120)
 class HttpIdleConnectionsTest {
@@ -126,6 +126,8 @@ class HttpIdleConnectionsTest {
                 await(() -> server.connectionCount() == CONNECTIONS, CONNECTIONS + " connections open");
                 await(() -> server.buffersInUse() == 0, "idle connections give their buffers back, "
                         + server.buffersInUse() + " still borrowed");
+                await(() -> server.idleConnections() == CONNECTIONS, "idle connections wait without a thread, "
+                        + server.idleConnections() + " of " + CONNECTIONS + " do");
 
                 // A request in progress does hold a buffer (so the count above can fail) ...
                 var held = sockets.get(CONNECTIONS / 2);
@@ -141,11 +143,55 @@ class HttpIdleConnectionsTest {
                 assertEquals("HTTP/1.1 200 OK you sent 0 bytes to /again", read(last));
                 await(() -> server.buffersInUse() == 0, "buffers back after the last requests, "
                         + server.buffersInUse() + " still borrowed");
+                await(() -> server.idleConnections() == CONNECTIONS, "all idle again");
                 assertEquals(CONNECTIONS, server.connectionCount());
             } finally {
                 for (var s : sockets) s.close();
                 server.close(Duration.ofSeconds(5));
             }
+        }
+        assertEquals("", errors.toString());
+    }
+
+    /** Reads to the end of the stream: what the server sent before it closed. */
+    static String readToEnd(TcpSocket s) throws IOException {
+        return new String(s.input().readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void connectionsWaitingWithoutAThreadStillTimeOutAndCloseWithTheServer() throws Exception {
+        var pair = MemoryLink.pair(1500, 8192);
+        var serverHost = new Host(SERVER, pair.a(), Clock.system(), Ipv4Config.defaults());
+        var clientHost = new Host(CLIENT, pair.b(), Clock.system(), Ipv4Config.defaults());
+        TcpLayer serverTcp = TcpLayer.install(serverHost), clientTcp = TcpLayer.install(clientHost);
+        var errors = new StringWriter();
+        var limits = HttpLimits.DEFAULT.withTimeouts(Duration.ofMillis(300), Duration.ofMillis(300), Duration.ofSeconds(5));
+        var options = ServerOptions.defaults().withLimits(limits).withErrorLog(new PrintWriter(errors, true));
+        try (var loopA = HostLoop.start(serverHost); var loopB = HostLoop.start(clientHost)) {
+            var server = HttpServer.start(TcpListener.bind(serverTcp, 80, 0), app(), options);
+            var address = new InetSocketAddress(new Ipv4Address(SERVER).toInetAddress(), 80);
+            try (var silent = TcpSocket.connect(clientTcp, address, Duration.ofSeconds(5));
+                 var idle = TcpSocket.connect(clientTcp, address, Duration.ofSeconds(5))) {
+                send(idle, "GET /one HTTP/1.1\r\nHost: a\r\n\r\n");
+                assertEquals("HTTP/1.1 200 OK you sent 0 bytes to /one", read(idle));
+                // RFC 9110 §15.5.9: no request within the header timeout: 408, then the server closes.
+                assertTrue(readToEnd(silent).startsWith("HTTP/1.1 408 Request Timeout\r\n"));
+                // Idle past the idle timeout after a response: closed without a word.
+                assertEquals("", readToEnd(idle));
+                await(() -> server.connectionCount() == 0, "both connections ended");
+                assertEquals(1, server.stats().get(ServerStats.Counter.HEADER_TIMEOUTS));
+                assertEquals(1, server.stats().get(ServerStats.Counter.IDLE_TIMEOUTS));
+                assertEquals(0, server.buffersInUse());
+            }
+            // A graceful shutdown closes connections that wait without a thread.
+            var waiting = TcpSocket.connect(clientTcp, address, Duration.ofSeconds(5));
+            send(waiting, "GET /two HTTP/1.1\r\nHost: a\r\n\r\n");
+            assertEquals("HTTP/1.1 200 OK you sent 0 bytes to /two", read(waiting));
+            await(() -> server.idleConnections() == 1, "the connection waits without a thread");
+            server.close(Duration.ofSeconds(5));
+            assertEquals(0, server.connectionCount());
+            assertEquals("", readToEnd(waiting));
+            waiting.close();
         }
         assertEquals("", errors.toString());
     }
