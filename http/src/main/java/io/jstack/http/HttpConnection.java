@@ -49,6 +49,8 @@ final class HttpConnection implements Runnable {
     private ScheduledFuture<?> idleTimer;
     /** Set when a thread starts because the connection became readable, so that it reads instead of waiting again. */
     private boolean woken;
+    /** The wait that the waiting thread claimed itself because the connection was readable at once. */
+    private int claimedHere;
 
     HttpConnection(HttpServer server, StreamConnection conn) {
         this.server = server;
@@ -184,18 +186,29 @@ final class HttpConnection implements Runnable {
                 : limits.idleTimeout().toNanos();
         if (timeout <= 0) return false; // readHead answers the timeout
         int wait = waits.incrementAndGet(); // odd: parked; whoever moves it on claims this wait
-        var timer = server.timer().schedule(() -> claim(wait, false), timeout, TimeUnit.NANOSECONDS);
+        var timer = server.timer().schedule(() -> claim(wait, false, null), timeout, TimeUnit.NANOSECONDS);
         idleTimer = timer;
-        if (conn.whenReadable(() -> claim(wait, true))) return true; // from here on, another thread may run
+        Thread me = Thread.currentThread();
+        if (conn.whenReadable(() -> claim(wait, true, me))) {
+            // Readable already (the action ran here, as claimedHere says): carry on in this thread. Otherwise another
+            // thread may run this connection from now on, and this one must touch nothing more.
+            return claimedHere != wait;
+        }
         canPark = false; // the kernel's sockets cannot tell: read as usual from now on
         timer.cancel(false);
         return !waits.compareAndSet(wait, wait + 1); // (if the timer claimed the wait first, it ends the connection)
     }
 
-    /** The connection became readable or its wait timed out: the first of the two claims the wait and goes on. */
-    private void claim(int wait, boolean readable) {
+    /**
+     * The connection became readable or its wait timed out: the first of the two claims the wait and goes on, in a new
+     * thread unless the connection was readable at once, on the thread that was about to wait ({@code parker}).
+     */
+    private void claim(int wait, boolean readable, Thread parker) {
         if (!waits.compareAndSet(wait, wait + 1)) return;
-        if (readable) {
+        if (readable && Thread.currentThread() == parker) {
+            idleTimer.cancel(false);
+            claimedHere = wait;
+        } else if (readable) {
             idleTimer.cancel(false);
             woken = true;
             Thread.ofVirtual().name("http-conn").start(this::serve);
