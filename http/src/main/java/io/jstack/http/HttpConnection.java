@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One connection's loop, on its own virtual thread: read a request head, run the application, frame its response,
+ * One connection's loop, on a virtual thread of its own while it has work: read a request head, run the application, frame its response,
  * repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order because the
  * bytes after one message stay in the buffer for the next (§9.3.2).
  *
@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its own, which holds a whole small request head. Only a request that needs more (a longer head, a body, a
  * response) borrows the server's pooled read and output buffers, and gives them back when it is answered.
  */
-final class HttpConnection implements Runnable {
+final class HttpConnection {
     /** The read buffer an idle connection keeps: room for the heads wrk, ab and curl send, in one read. */
     static final int SMALL_BYTES = 512;
     /** The pooled read buffer a request in progress borrows. */
@@ -49,8 +49,6 @@ final class HttpConnection implements Runnable {
     private ScheduledFuture<?> idleTimer;
     /** Set when a thread starts because the connection became readable, so that it reads instead of waiting again. */
     private boolean woken;
-    /** The wait that the waiting thread claimed itself because the connection was readable at once. */
-    private int claimedHere;
 
     HttpConnection(HttpServer server, StreamConnection conn) {
         this.server = server;
@@ -92,9 +90,25 @@ final class HttpConnection implements Runnable {
         }
     }
 
-    /** The connection's first thread: sets it up, then serves. */
-    @Override
-    public void run() {
+    /**
+     * Sets the connection up on the accepting thread, then leaves it waiting without a thread if it can, or serves it
+     * on a thread of its own: a new idle connection starts no thread at all.
+     */
+    void start() {
+        if (!setUp()) return;
+        try {
+            if (parkIfIdle()) return;
+        } catch (IOException e) {
+            server.stats().increment(Counter.CLIENT_DISCONNECTS);
+            end();
+            return;
+        }
+        woken = true; // readable already (or it cannot tell): the thread reads at once
+        Thread.ofVirtual().name("http-conn").start(this::serve);
+    }
+
+    /** Counts the connection in and prepares its streams; false (and the connection ended) if it failed. */
+    private boolean setUp() {
         var stats = server.stats();
         stats.increment(Counter.CONNECTIONS_ACCEPTED);
         stats.add(Counter.CONNECTIONS_ACTIVE, 1);
@@ -104,16 +118,14 @@ final class HttpConnection implements Runnable {
             conn.setNoDelay(true);
             in = conn.input();
             out = new ResponseOutput(conn.output(), stats, server.outputBuffers());
+            return true;
         } catch (IOException e) {
             stats.increment(Counter.CLIENT_DISCONNECTS);
-            end();
-            return;
         } catch (RuntimeException e) {
             server.options().errorLog().println("jstack: connection failed: " + e);
-            end();
-            return;
         }
-        serve();
+        end();
+        return false;
     }
 
     /**
@@ -186,29 +198,31 @@ final class HttpConnection implements Runnable {
                 : limits.idleTimeout().toNanos();
         if (timeout <= 0) return false; // readHead answers the timeout
         int wait = waits.incrementAndGet(); // odd: parked; whoever moves it on claims this wait
-        var timer = server.timer().schedule(() -> claim(wait, false, null), timeout, TimeUnit.NANOSECONDS);
+        var timer = server.timer().schedule(() -> claim(wait, false), timeout, TimeUnit.NANOSECONDS);
         idleTimer = timer;
-        Thread me = Thread.currentThread();
-        if (conn.whenReadable(() -> claim(wait, true, me))) {
-            // Readable already (the action ran here, as claimedHere says): carry on in this thread. Otherwise another
-            // thread may run this connection from now on, and this one must touch nothing more.
-            return claimedHere != wait;
+        StreamConnection.Readiness readiness;
+        try {
+            readiness = conn.whenReadable(() -> claim(wait, true));
+        } catch (IOException e) {
+            timer.cancel(false);
+            if (waits.compareAndSet(wait, wait + 1)) throw e;
+            return true; // the timer claimed the wait first and ends the connection
         }
-        canPark = false; // the kernel's sockets cannot tell: read as usual from now on
+        switch (readiness) {
+            case WILL_NOTIFY -> {
+                return true; // from here on another thread may run this connection: this one touches nothing more
+            }
+            case READABLE_NOW -> {} // carry on in this thread
+            case CANNOT_TELL -> canPark = false; // the kernel's sockets: read as usual from now on
+        }
         timer.cancel(false);
         return !waits.compareAndSet(wait, wait + 1); // (if the timer claimed the wait first, it ends the connection)
     }
 
-    /**
-     * The connection became readable or its wait timed out: the first of the two claims the wait and goes on, in a new
-     * thread unless the connection was readable at once, on the thread that was about to wait ({@code parker}).
-     */
-    private void claim(int wait, boolean readable, Thread parker) {
+    /** The connection became readable or its wait timed out: the first of the two claims the wait and goes on. */
+    private void claim(int wait, boolean readable) {
         if (!waits.compareAndSet(wait, wait + 1)) return;
-        if (readable && Thread.currentThread() == parker) {
-            idleTimer.cancel(false);
-            claimedHere = wait;
-        } else if (readable) {
+        if (readable) {
             idleTimer.cancel(false);
             woken = true;
             Thread.ofVirtual().name("http-conn").start(this::serve);

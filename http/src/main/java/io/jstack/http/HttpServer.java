@@ -69,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
             var c = new HttpConnection(this, conn);
             connections.add(c);
             if (draining) c.drain();
-            Thread.ofVirtual().name("http-conn").start(c);
+            c.start();
         }
     }
 

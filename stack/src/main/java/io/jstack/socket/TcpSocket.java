@@ -93,20 +93,18 @@ public final class TcpSocket implements StreamConnection {
     }
 
     /**
-     * Registers {@code action} for the next time a read would not block (see {@link StreamConnection#whenReadable});
-     * it runs at once on the caller if one would not block now, else on the event loop.
+     * Registers {@code action} for the next time a read would not block, unless one would not block now (see
+     * {@link StreamConnection#whenReadable}); a registered action runs on the event loop.
      */
     @Override
-    public boolean whenReadable(Runnable action) throws IOException {
+    public Readiness whenReadable(Runnable action) throws IOException {
         Objects.requireNonNull(action);
-        boolean now = call(() -> {
-            if (readWouldNotBlock()) return true;
+        return call(() -> {
+            if (readWouldNotBlock()) return Readiness.READABLE_NOW;
             readableAction = action;
             conn.setObserver(this::changed); // (idempotent) so that the observer also fires the action
-            return false;
+            return Readiness.WILL_NOTIFY;
         });
-        if (now) action.run();
-        return true;
     }
 
     /** Event loop only: whether a read returns at once (bytes, end of stream, an error, or this side closed). */
