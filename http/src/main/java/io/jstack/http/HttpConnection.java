@@ -15,13 +15,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One connection's loop, on a virtual thread of its own while it has work: read a request head, run the application, frame its response,
- * repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order because the
- * bytes after one message stay in the buffer for the next (§9.3.2).
+ * One connection's loop, on a virtual thread of its own while it has work: read a request head, run the application,
+ * frame its response, repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order
+ * because the bytes after one message stay in the buffer for the next (§9.3.2).
  *
  * <p>Memory (issue 7): an idle connection waits for its next request with a {@value #SMALL_BYTES}-byte read buffer of
  * its own, which holds a whole small request head. Only a request that needs more (a longer head, a body, a
- * response) borrows the server's pooled read and output buffers, and gives them back when it is answered.
+ * response) borrows the server's pooled read and output buffers, and gives them back when it is answered. Where the
+ * connection can tell when it becomes readable (jstack's TCP), an idle connection has no thread either: a thread
+ * starts when bytes arrive ({@link #parkIfIdle}).
  */
 final class HttpConnection {
     /** The read buffer an idle connection keeps: room for the heads wrk, ab and curl send, in one read. */
@@ -191,6 +193,7 @@ final class HttpConnection {
     private boolean parkIfIdle() throws IOException {
         if (woken) {
             woken = false; // the connection became readable: read it
+            if (idleTimer != null) idleTimer.cancel(false); // (here rather than on the event loop, which claimed)
             return false;
         }
         if (!canPark || draining || eof || !parser.idle() || buf.hasRemaining()) return false;
@@ -223,7 +226,6 @@ final class HttpConnection {
     private void claim(int wait, boolean readable) {
         if (!waits.compareAndSet(wait, wait + 1)) return;
         if (readable) {
-            idleTimer.cancel(false);
             woken = true;
             Thread.ofVirtual().name("http-conn").start(this::serve);
         } else {
