@@ -487,13 +487,17 @@ final class HttpConnection {
         public int read(byte[] b, int off, int len) throws IOException {
             java.util.Objects.checkFromIndexSize(off, len, b.length);
             if (len == 0) return 0;
+            if (!more()) return -1;
+            int n = Math.min(len, pending.remaining());
+            pending.get(b, off, n);
+            return n;
+        }
+
+        /** Waits until content is pending; false at its end. */
+        private boolean more() throws IOException {
             while (true) {
-                if (pending != null && pending.hasRemaining()) {
-                    int n = Math.min(len, pending.remaining());
-                    pending.get(b, off, n);
-                    return n;
-                }
-                if (done) return -1;
+                if (pending != null && pending.hasRemaining()) return true;
+                if (done) return false;
                 var e = parser.next(buf);
                 switch (e) {
                     case BODY -> pending = parser.body();
@@ -543,11 +547,11 @@ final class HttpConnection {
             // RFC 9110 §10.1.1: we answered without 100 Continue; the client may never send the content.
             if (head.expectContinue() && !continueSent) return false;
             long budget = limits.drainBytes();
-            byte[] scrap = new byte[8192];
             try {
                 while (budget > 0) {
-                    int n = read(scrap, 0, (int) Math.min(scrap.length, budget));
-                    if (n < 0) return true;
+                    if (!more()) return true;
+                    int n = (int) Math.min(pending.remaining(), budget);
+                    pending.position(pending.position() + n); // discarded where it lies: no copy
                     budget -= n;
                 }
             } catch (BadBody | ClientGone e) {
