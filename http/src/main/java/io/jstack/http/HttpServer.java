@@ -12,7 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The HTTP/1.1 server: accepts connections from a {@link StreamListener} (jstack's TCP or the kernel's) and runs one
- * {@link Application} for every request, one virtual thread per connection. The large read and output buffers are
+ * {@link Application} for every request, on a virtual thread per busy connection. The large read and output buffers are
  * borrowed from the server's pools only while a request is read and answered (see {@link #buffersInUse()}); on a
  * connection that can tell when it becomes readable (jstack's TCP), an idle connection has no thread either, only a
  * timer for its idle timeout (see {@link #idleConnections()}).
