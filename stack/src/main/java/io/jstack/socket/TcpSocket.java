@@ -35,6 +35,11 @@ public final class TcpSocket implements StreamConnection {
     private volatile long version;
     private volatile long readTimeoutNanos;
     private volatile boolean closed;
+    /**
+     * Bytes readable as of the event loop's last look (an observer callback or a read): what {@code available()}
+     * answers without a round trip to the loop. It can lag arrivals, never a read, so it never overstates.
+     */
+    private volatile int readableHint;
     /** The action {@link #whenReadable} registered; event loop only. */
     private Runnable readableAction;
     private final InputStream in = new In();
@@ -114,6 +119,7 @@ public final class TcpSocket implements StreamConnection {
 
     /** The connection's observer: wakes blocked callers and runs a registered readable action once it is due. */
     private void changed() {
+        readableHint = conn.readable();
         signal();
         fireReadable();
     }
@@ -194,6 +200,7 @@ public final class TcpSocket implements StreamConnection {
             int n = call(() -> {
                 seen[0] = version;
                 int r = conn.receive(b, off, len, host.clock().nanos());
+                readableHint = conn.readable();
                 if (r == 0 && conn.state() == TcpState.CLOSED) {
                     error[0] = conn.error();
                     return conn.error() == null ? -1 : -2;
@@ -325,9 +332,10 @@ public final class TcpSocket implements StreamConnection {
             return TcpSocket.this.read(b, off, len);
         }
 
+        /** Bytes a read returns without waiting, as of the event loop's last look: no round trip to the loop. */
         @Override
-        public int available() throws IOException {
-            return call(conn::readable);
+        public int available() {
+            return readableHint;
         }
 
         @Override
