@@ -323,8 +323,29 @@ final class HttpConnection {
         }
     }
 
+    RequestParser parser() {
+        return parser;
+    }
+
+    /** The read buffer in use now (it changes when a request borrows a large one). */
+    ByteBuffer readBuffer() {
+        return buf;
+    }
+
+    HttpLimits limits() {
+        return limits;
+    }
+
+    ResponseOutput output() {
+        return out;
+    }
+
+    InputStream connectionInput() {
+        return in;
+    }
+
     /** Reads more bytes into the buffer; false at end of stream. Throws SocketTimeoutException past the deadline. */
-    private boolean fill(long deadlineNanos) throws IOException {
+    boolean fill(long deadlineNanos) throws IOException {
         if (eof) return false;
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) throw new SocketTimeoutException("deadline passed");
@@ -352,7 +373,7 @@ final class HttpConnection {
         var stats = server.stats();
         stats.increment(Counter.REQUESTS);
         var response = new Response(head, out, server, head.keepAlive());
-        var input = new RequestInput(head, response);
+        var input = new RequestInput(this, head, response);
         Environ environ;
         try {
             environ = EnvironBuilder.build(head, conn, server.options(), input);
@@ -366,17 +387,17 @@ final class HttpConnection {
             body = server.application().call(environ, response);
             if (body == null) throw new IllegalStateException("application returned null instead of a Body");
             response.send(body);
-        } catch (ClientGone gone) {
+        } catch (RequestInput.ClientGone gone) {
             stats.increment(Counter.CLIENT_DISCONNECTS);
             return false;
         } catch (Throwable thrown) {
             if (thrown instanceof Error err && !(thrown instanceof AssertionError)) throw err;
             Throwable t = requestSideCause(thrown);
-            if (t instanceof ClientGone) {
+            if (t instanceof RequestInput.ClientGone) {
                 stats.increment(Counter.CLIENT_DISCONNECTS);
                 return false;
             }
-            if (t instanceof IOException && !(t instanceof BadBody)) {
+            if (t instanceof IOException && !(t instanceof RequestInput.BadBody)) {
                 // the client went away while we wrote: nothing to answer
                 stats.increment(Counter.CLIENT_DISCONNECTS);
                 return false;
@@ -388,7 +409,7 @@ final class HttpConnection {
                 abort();
                 return false;
             }
-            if (t instanceof BadBody bad) {
+            if (t instanceof RequestInput.BadBody bad) {
                 stats.increment(Counter.BAD_REQUESTS);
                 Response.simple(out, server, bad.error.status(), Response.reasonPhrase(bad.error.status()), false);
                 lingeringClose();
@@ -417,7 +438,7 @@ final class HttpConnection {
 
     /** The request-side failure (bad body, client gone) behind an application's wrapping, or {@code t} itself. */
     private static Throwable requestSideCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof BadBody || c instanceof ClientGone) return c;
+        for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof RequestInput.BadBody || c instanceof RequestInput.ClientGone) return c;
         return t;
     }
 
@@ -435,129 +456,6 @@ final class HttpConnection {
             }
         } catch (IOException ignored) {
             // the client closed first: fine
-        }
-    }
-
-    /** The client closed or reset while the application read its body. */
-    static final class ClientGone extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGone(String m) {
-            super(m);
-        }
-    }
-
-    /** The request body broke the framing rules (bad chunk, too large): the server answers with its status. */
-    static final class BadBody extends IOException {
-        private static final long serialVersionUID = 1L;
-        final HttpError error;
-
-        BadBody(HttpError error) {
-            super(error.status() + " " + error.reason());
-            this.error = error;
-        }
-    }
-
-    /**
-     * wsgi.input: the request content, ending at Content-Length or the last chunk. The first read sends
-     * {@code 100 Continue} when the client asked for it (RFC 9110 §10.1.1) and no response has started.
-     */
-    final class RequestInput extends InputStream {
-        private final RequestHead head;
-        private final Response response;
-        private ByteBuffer pending;
-        private boolean done;
-        private boolean continueSent;
-
-        RequestInput(RequestHead head, Response response) {
-            this.head = head;
-            this.response = response;
-            this.done = !head.hasBody();
-            if (done) parser.next(buf); // consume the END of a bodiless message
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) return 0;
-            if (!more()) return -1;
-            int n = Math.min(len, pending.remaining());
-            pending.get(b, off, n);
-            return n;
-        }
-
-        /** Waits until content is pending; false at its end. */
-        private boolean more() throws IOException {
-            while (true) {
-                if (pending != null && pending.hasRemaining()) return true;
-                if (done) return false;
-                var e = parser.next(buf);
-                switch (e) {
-                    case BODY -> pending = parser.body();
-                    case END -> done = true;
-                    case ERROR -> throw new BadBody(parser.error());
-                    case NEED_MORE -> {
-                        sendContinueIfExpected();
-                        boolean more;
-                        try {
-                            more = fill(System.nanoTime() + limits.bodyReadTimeout().toNanos());
-                        } catch (SocketTimeoutException t) {
-                            throw new ClientGone("request body read timed out");
-                        }
-                        if (!more) throw new ClientGone("client closed before the end of the request body");
-                    }
-                    default -> throw new IllegalStateException("unexpected " + e);
-                }
-            }
-        }
-
-        /**
-         * Content bytes that a read returns without waiting: those handed out and not read, else those already in the
-         * read buffer, else (for a fixed-length body or inside a chunk) those the connection has received.
-         */
-        @Override
-        public int available() throws IOException {
-            if (pending != null && pending.hasRemaining()) return pending.remaining();
-            long left = parser.dataLeft();
-            if (done || left == 0) return 0;
-            if (buf.hasRemaining()) return (int) Math.min(left, buf.remaining());
-            return (int) Math.min(left, in.available());
-        }
-
-        private void sendContinueIfExpected() throws IOException {
-            if (!head.expectContinue() || continueSent || response.headersSent()) return;
-            continueSent = true;
-            out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
-            out.flush();
-        }
-
-        /**
-         * After the response: reads and discards the rest of the request content so the next request can be parsed,
-         * up to {@code drainBytes}. Returns whether the connection may carry another request.
-         */
-        boolean finish() throws IOException {
-            if (done && (pending == null || !pending.hasRemaining())) return true;
-            // RFC 9110 §10.1.1: we answered without 100 Continue; the client may never send the content.
-            if (head.expectContinue() && !continueSent) return false;
-            long budget = limits.drainBytes();
-            try {
-                while (budget > 0) {
-                    if (!more()) return true;
-                    int n = (int) Math.min(pending.remaining(), budget);
-                    pending.position(pending.position() + n); // discarded where it lies: no copy
-                    budget -= n;
-                }
-            } catch (BadBody | ClientGone e) {
-                return false;
-            }
-            return false;
         }
     }
 }
