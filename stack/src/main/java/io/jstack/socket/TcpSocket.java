@@ -42,6 +42,8 @@ public final class TcpSocket implements StreamConnection {
     private volatile int readableHint;
     /** The action {@link #whenReadable} registered; event loop only. */
     private Runnable readableAction;
+    /** Whether the connection's observer is {@link #changed} (accepted sockets; others once they register). */
+    private boolean observing;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
 
@@ -55,6 +57,7 @@ public final class TcpSocket implements StreamConnection {
         TcpSocket s = new TcpSocket(tcp);
         s.conn = c;
         c.setObserver(s::changed);
+        s.observing = true;
         return s;
     }
 
@@ -107,7 +110,10 @@ public final class TcpSocket implements StreamConnection {
         return call(() -> {
             if (readWouldNotBlock()) return Readiness.READABLE_NOW;
             readableAction = action;
-            conn.setObserver(this::changed); // (idempotent) so that the observer also fires the action
+            if (!observing) {
+                conn.setObserver(this::changed); // so that the observer also fires the action
+                observing = true;
+            }
             return Readiness.WILL_NOTIFY;
         });
     }

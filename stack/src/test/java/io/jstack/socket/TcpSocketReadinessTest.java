@@ -81,4 +81,20 @@ class TcpSocketReadinessTest {
             client.close();
         }
     }
+
+    @Test
+    void aConnectedSocketNotifiesToo() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5103, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5103), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var ran = new CompletableFuture<Void>();
+            assertEquals(Readiness.WILL_NOTIFY, client.whenReadable(() -> ran.complete(null)));
+            server.output().write("hi".getBytes());
+            ran.get(10, TimeUnit.SECONDS);
+            assertEquals(2, client.input().available());
+            assertEquals("hi", new String(client.input().readNBytes(2)));
+            client.close();
+            server.close();
+        }
+    }
 }
