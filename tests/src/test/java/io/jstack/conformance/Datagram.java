@@ -103,7 +103,9 @@ final class Datagram {
                         .putShort((short) (u.length() != null ? u.length() : 8 + data.length)).putShort((short) 0).put(data);
                 int src = ip.src() != null ? ip.src() : Target.PEER;
                 int dst = ip.dst() != null ? ip.dst() : Target.STACK;
-                int sum = Segment.checksum(b.array(), 0, b.capacity(), pseudo(src, dst, UDP, b.capacity()));
+                // A length field shorter than the payload: the datagram (and its checksum) ends where it says.
+                int covered = u.length() != null && u.length() >= 8 && u.length() < b.capacity() ? u.length() : b.capacity();
+                int sum = Segment.checksum(b.array(), 0, covered, pseudo(src, dst, UDP, covered));
                 if (sum == 0) sum = 0xffff; // RFC 768: a computed zero is sent as all ones
                 if (u.badSum()) sum ^= 0x5a5a;
                 if (u.zeroSum()) sum = 0; // RFC 768: zero means "no checksum"
