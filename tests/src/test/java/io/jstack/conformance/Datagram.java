@@ -40,7 +40,7 @@ final class Datagram {
             if (end > t.length) throw new IllegalArgumentException("fragment ends past the message (" + t.length + " bytes)");
             mf = end < t.length || s.frag().mf();
         }
-        int hl = ip.options() ? 24 : 20;
+        int hl = 20 + (ip.options() != null ? ip.options().length : 0);
         int dataLen = end - start;
         int total = ip.totalLength() != null ? ip.totalLength() : hl + dataLen;
         int src = ip.src() != null ? ip.src() : Target.PEER;
@@ -53,7 +53,7 @@ final class Datagram {
         b.put((byte) (version << 4 | ihl)).put((byte) (ip.tos() != null ? ip.tos() : 0)).putShort((short) total)
                 .putShort((short) ident).putShort((short) frag).put((byte) (ip.ttl() != null ? ip.ttl() : 64))
                 .put((byte) protocol).putShort((short) 0).putInt(src).putInt(dst);
-        if (ip.options()) b.put((byte) 1).put((byte) 1).put((byte) 1).put((byte) 0);
+        if (ip.options() != null) b.put(ip.options());
         int sum = Segment.checksum(b.array(), 0, hl, 0);
         if (ip.badSum()) sum ^= 0x5a5a;
         b.putShort(10, (short) sum);
@@ -228,6 +228,7 @@ final class Datagram {
                 if ((t[0] & 0xff) != e.type() || (e.code() != null && (t[1] & 0xff) != e.code())) {
                     return "type/code differ";
                 }
+                if (e.pointer() != null && (t[4] & 0xff) != e.pointer()) return "pointer differs";
                 if (!e.quote()) return null;
                 return quoteMismatch(t, lastSent);
             }
@@ -281,6 +282,7 @@ final class Datagram {
                 }
                 int type = t[0] & 0xff, code = t[1] & 0xff;
                 b.append("icmp ").append(IpSpec.icmpName(type, code));
+                if (type == 12) b.append(" ptr ").append(t[4] & 0xff);
                 if (type == 0 || type == 8) {
                     b.append(" id ").append(r.u16(4)).append(" seq ").append(r.u16(6)).append(" len ").append(t.length - 8);
                 } else if (r.isIcmpError() && t.length >= 28) {

@@ -14,6 +14,7 @@ import java.util.List;
  * @param id       ICMP echo identifier (default: the script's peer port)
  * @param seq      ICMP echo sequence number
  * @param len      data bytes after the ICMP or UDP header, or the raw payload length
+ * @param pointer  expected Parameter Problem: the pointer (RFC 792), an offset in the quoted header
  * @param fill     every data byte has this value (default when injected: byte i is {@code i & 0xff})
  * @param quote    expected ICMP errors: check that the quote is the last datagram the peer injected; injected
  *                 ICMP messages ({@code quotelast}): carry the IPv4 header and first 8 data bytes of the last
@@ -22,7 +23,7 @@ import java.util.List;
  * @param udp      UDP header lies
  * @param frag     a fragment: bytes [start, end) of the transport message; null for a whole datagram
  */
-record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, Integer len, Integer fill,
+record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, Integer len, Integer pointer, Integer fill,
               boolean quote, boolean quoteLast, Ip ip, Udp udp, Frag frag) {
     enum Kind { ECHO, ECHO_REPLY, ICMP, UDP, RAW }
 
@@ -31,7 +32,7 @@ record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, In
      * base so that nothing one script leaves behind (a reassembly timeout) can be taken for another's.
      */
     record Ip(Integer ttl, Integer tos, Integer version, Integer ihl, Integer totalLength, int pad, boolean badSum,
-              int ipid, boolean df, boolean options, Integer src, Integer dst, Integer protocol) {}
+              int ipid, boolean df, byte[] options, Integer src, Integer dst, Integer protocol) {}
 
     /** UDP variations (RFC 768): a corrupted or zero checksum, other ports, a lying length field. */
     record Udp(boolean badSum, boolean zeroSum, Integer srcPort, Integer dstPort, Integer length) {}
@@ -79,12 +80,13 @@ record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, In
         } else {
             throw new IllegalArgumentException("unknown packet '" + w[0] + "'");
         }
-        Integer id = null, seq = null, len = udpLen, fill = null;
+        Integer id = null, seq = null, len = udpLen, fill = null, pointer = null;
         Integer ttl = null, tos = null, version = null, ihl = null, tlen = null, src = null, dst = null, proto = null;
         Integer sport = null, dport = null, ulen = null;
         int pad = 0, ipid = 0;
-        boolean badIpSum = false, df = false, options = false, badSum = false, zeroSum = false, quote = !inject;
+        boolean badIpSum = false, df = false, badSum = false, zeroSum = false, quote = !inject;
         boolean quoteLast = false;
+        byte[] options = null;
         Frag frag = null;
         boolean mf = false;
         for (; i < w.length; i++) {
@@ -92,6 +94,7 @@ record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, In
             switch (k) {
                 case "id" -> id = Integer.parseInt(w[++i]);
                 case "seq" -> seq = Integer.parseInt(w[++i]);
+                case "ptr" -> pointer = Integer.parseInt(w[++i]);
                 case "len" -> len = Integer.parseInt(w[++i]);
                 case "data" -> fill = Integer.decode(w[++i]);
                 case "ttl" -> ttl = Integer.parseInt(w[++i]);
@@ -109,7 +112,8 @@ record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, In
                 case "frombcast" -> src = Target.LIMITED_BROADCAST;
                 case "badipsum" -> badIpSum = true;
                 case "df" -> df = true;
-                case "ipopts" -> options = true;
+                case "ipopts" -> options = new byte[] {1, 1, 1, 0}; // NOP, NOP, NOP, EOL
+                case "ipopt" -> options = options(w[++i]);
                 case "badsum" -> badSum = true;
                 case "nosum" -> zeroSum = true;
                 case "sport" -> sport = Integer.parseInt(w[++i]);
@@ -134,9 +138,18 @@ record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, In
         if (!inject && (kind == Kind.ECHO || frag != null || kind == Kind.RAW)) {
             throw new IllegalArgumentException("expected packets are echoreply, ICMP messages or udp");
         }
-        return new IpSpec(kind, type, code, id, seq, len, fill, quote, quoteLast,
+        return new IpSpec(kind, type, code, id, seq, len, pointer, fill, quote, quoteLast,
                 new Ip(ttl, tos, version, ihl, tlen, pad, badIpSum, ipid, df, options, src, dst, proto),
                 new Udp(badSum, zeroSum, sport, dport, ulen), frag);
+    }
+
+    /** {@code ipopt 0x0704...}: raw option bytes, padded with zeros (EOL) to a multiple of 4. */
+    private static byte[] options(String hex) {
+        String h = hex.startsWith("0x") ? hex.substring(2) : hex;
+        byte[] b = new byte[(h.length() / 2 + 3) / 4 * 4];
+        for (int k = 0; k < h.length() / 2; k++) b[k] = (byte) Integer.parseInt(h.substring(2 * k, 2 * k + 2), 16);
+        if (b.length > 40) throw new IllegalArgumentException("at most 40 bytes of options");
+        return b;
     }
 
     private static int icmpType(String name) {
@@ -169,6 +182,7 @@ record IpSpec(Kind kind, Integer type, Integer code, Integer id, Integer seq, In
             case "3 4" -> "unreach needfrag";
             case "11 0" -> "timeexceeded ttl";
             case "11 1" -> "timeexceeded reasm";
+            case "12 0" -> "paramproblem 0";
             default -> "raw " + type + " " + code;
         };
     }
