@@ -236,6 +236,8 @@ final class JstackTarget implements Target {
             return "EAGAIN";
         } catch (PortUnreachableException e) {
             return "ECONNREFUSED";
+        } catch (java.net.NoRouteToHostException e) {
+            return "EHOSTUNREACH";
         } catch (IOException e) {
             return "EIO(" + e.getMessage() + ")";
         }

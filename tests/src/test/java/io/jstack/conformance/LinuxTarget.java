@@ -301,6 +301,8 @@ final class LinuxTarget implements Target {
             }
         } catch (PortUnreachableException e) {
             return "ECONNREFUSED";
+        } catch (java.net.NoRouteToHostException e) {
+            return "EHOSTUNREACH";
         } catch (ClosedChannelException e) {
             return "EPIPE";
         } catch (IOException e) {
@@ -311,6 +313,7 @@ final class LinuxTarget implements Target {
             if (m.contains("Broken pipe")) return "EPIPE";
             if (m.contains("unreachable")) return "ENETUNREACH";
             if (m.contains("Permission denied")) return "EACCES";
+            if (m.contains("Protocol error")) return "EPROTO";
             return "EIO(" + m + ")";
         }
     }

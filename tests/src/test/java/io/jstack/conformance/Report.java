@@ -112,6 +112,16 @@ final class Report {
         b.append("\n## RFC 1122 §4.2 (TCP) MUSTs\n\nSummaries are ours; a script covers a requirement through the RFC 9293 ")
                 .append("label that restates it, the RFC that replaced it, or an `rfc1122:` tag (see `Rfc1122.java`).\n\n")
                 .append(r1122).append("\nWithout a script:\n\n").append(r1122Missing);
+        b.append("\n## RFC 1122 §3 (IP, ICMP) and §4.1 (UDP) sections exercised\n\n")
+                .append("From the `rfc:` tags of the scripts (icmp-echo/, ipv4/, udp/ and others).\n\n")
+                .append("| § | scripts |\n|---|---|\n");
+        Map<String, List<String>> ipSections = new TreeMap<>(Report::compareSections);
+        java.util.regex.Pattern cite = java.util.regex.Pattern.compile("RFC 1122 §((3|4\\.1)(\\.\\d+)*)");
+        for (Catalogue.Entry e : catalogue) {
+            java.util.regex.Matcher m = cite.matcher(e.script().tag("rfc"));
+            while (m.find()) ipSections.computeIfAbsent(m.group(1), k -> new java.util.ArrayList<>()).add(e.name());
+        }
+        ipSections.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(String.join(", ", v)).append(" |\n"));
         b.append("\n## RFC 9293 MUSTs without a script\n\n");
         MUSTS.forEach((k, v) -> {
             if (!covered.contains(k)) b.append("- MUST-").append(k).append(": ").append(v).append('\n');
@@ -130,6 +140,16 @@ final class Report {
         LinuxTarget.BASELINE.forEach((k, v) -> b.append('`').append(k).append('=').append(v).append("` "));
         b.append("\n");
         return b.toString();
+    }
+
+    /** Orders section numbers numerically, part by part: 3.2.1.2 before 3.2.1.10. */
+    static int compareSections(String a, String b) {
+        String[] x = a.split("\\."), y = b.split("\\.");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = Integer.compare(Integer.parseInt(x[i]), Integer.parseInt(y[i]));
+            if (c != 0) return c;
+        }
+        return Integer.compare(x.length, y.length);
     }
 
     /** The results as a plain-text table for the terminal: script, jstack, Linux, and the counts. */
