@@ -192,6 +192,7 @@ final class Datagram {
         if (!r.headerOk()) return "bad IPv4 header checksum";
         if (r.src() != Target.STACK || r.dst() != Target.PEER) return "addresses differ";
         if (e.ip().ttl() != null && r.ttl() != e.ip().ttl()) return "ttl differs";
+        if (e.ip().ihl() != null && r.headerLength() / 4 != e.ip().ihl()) return "header length differs";
         byte[] t = r.transport();
         switch (e.kind()) {
             case UDP -> {
@@ -309,6 +310,7 @@ final class Datagram {
             default -> b.append("ip proto ").append(r.protocol()).append(" len ").append(t.length);
         }
         b.append(" ttl ").append(r.ttl());
+        if (r.headerLength() != 20) b.append(" ihl ").append(r.headerLength() / 4);
         if (r.fragments() > 1) b.append(" (").append(r.fragments()).append(" fragments)");
         if (!r.headerOk()) b.append(" badipsum");
         if (r.src() != Target.STACK || r.dst() != Target.PEER) {
