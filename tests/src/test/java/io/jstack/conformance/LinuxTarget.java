@@ -276,7 +276,9 @@ final class LinuxTarget implements Target {
                 }
                 case "udpbind" -> {
                     udp = DatagramChannel.open(java.net.StandardProtocolFamily.INET);
-                    udp.bind(new InetSocketAddress("10.0.0.1", stackPort));
+                    // The wildcard address, as jstack's one-address host has no other binding: a socket bound to
+                    // 10.0.0.1 alone would not see datagrams to a broadcast address.
+                    udp.bind(new InetSocketAddress("0.0.0.0", stackPort));
                     udp.configureBlocking(false);
                     return "0";
                 }
