@@ -199,6 +199,22 @@ class ConformanceHarnessTest {
     }
 
     @Test
+    void aUdpDatagramWithoutChecksumFailsTheSendScript() {
+        // RFC 1122 §4.1.3.4: the checksum is on by default; a double that sends zero ("none") must fail.
+        Interpreter.Outcome o = runDouble("udp/send-datagram-with-checksum.pkt", p -> {
+            if (p[9] != Datagram.UDP) return p;
+            byte[] q = p.clone();
+            int hl = (q[0] & 0xf) * 4;
+            q[hl + 6] = 0;
+            q[hl + 7] = 0;
+            return q;
+        });
+        assertFalse(o.passed());
+        assertTrue(o.failure().contains("expected: +0    > udp 100"), o.failure());
+        assertTrue(o.failure().endsWith("nosum ttl 64   (no UDP checksum)"), o.failure());
+    }
+
+    @Test
     void aMissingTimeExceededFailsTheReassemblyTimeoutScript() {
         Interpreter.Outcome o = runDouble("ipv4/reassembly-timeout-time-exceeded.pkt", p -> isIcmp(p, 11) ? null : p);
         assertFalse(o.passed());
