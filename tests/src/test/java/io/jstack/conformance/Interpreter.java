@@ -80,7 +80,7 @@ final class Interpreter {
                     Target.Captured c = next(deadline);
                     if (e.optional()) {
                         if (c != null) learnIsn(c.segment());
-                        if (c != null && c.time() >= e.time() - tolerance && mismatch(e.p(), c.segment()) == null) {
+                        if (c != null && c.time() >= e.time() - tolerance && mismatch(e.p(), c) == null) {
                             trace.add("> " + render(c) + "  (optional)");
                         } else {
                             pushedBack = c;
@@ -97,7 +97,7 @@ final class Interpreter {
                         return diff(line, got + "   (sent too early: " + fmt(c.time()) + "s, tolerance "
                                 + fmt(tolerance) + "s)");
                     }
-                    String why = c.segment() == null ? "not a TCP segment" : mismatch(e.p(), c.segment());
+                    String why = c.segment() == null ? "not a TCP segment" : mismatch(e.p(), c);
                     if (why != null) return diff(line, got + "   (" + why + ")");
                 }
                 case Script.ExpectIp e -> {
@@ -143,6 +143,7 @@ final class Interpreter {
                     trace.add(fmt(i.time()) + " " + i.text().split("\\s+", 2)[1]);
                     boolean ipOptions = i.p().variant().equals("ipopts");
                     byte[] packet = s.encode(ipOptions);
+                    if (i.p().urgent() != null) Segment.setUrgentPointer(packet, ipOptions ? 24 : 20, i.p().urgent());
                     if (i.p().badChecksum()) packet[(ipOptions ? 24 : 20) + 16] ^= 0x5a;
                     target.inject(packet);
                 }
@@ -296,6 +297,13 @@ final class Interpreter {
         b.putShort((short) stackPort).putShort((short) peerPort).putInt((int) (lisn() + m.seq()));
         b.putShort(22, (short) Segment.checksum(b.array(), 20, 36, 0));
         return b.array();
+    }
+
+    /** {@link #mismatch(Script.Pattern, Segment)}, plus the IPv4 TTL when the pattern names one. */
+    private String mismatch(Script.Pattern p, Target.Captured c) {
+        String why = mismatch(p, c.segment());
+        if (why == null && p.ttl() != null && Byte.toUnsignedInt(c.packet()[8]) != p.ttl()) return "ttl differs";
+        return why;
     }
 
     /** Why the segment does not match, or null. PSH is ignored (RFC 9293 §3.9.1: a sender's choice). */

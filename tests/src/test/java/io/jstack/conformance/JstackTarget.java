@@ -30,7 +30,8 @@ import java.util.function.UnaryOperator;
  * <p>UDP calls use jstack's own {@link UdpSocket} over a {@link UdpLayer} whose event-loop executor runs tasks
  * at once: this thread is the host's only poller, so that is the event loop. Linux sysctls of a script that
  * have a jstack equivalent are applied to the host's configuration ({@code net.ipv4.ipfrag_time} sets the
- * reassembly timeout); the others concern only the Linux runner.
+ * reassembly timeout, {@code net.ipv4.ip_default_ttl} the TTL, {@code net.ipv4.tcp_retries2} the retransmissions
+ * before a connection times out); the others concern only the Linux runner.
  */
 final class JstackTarget implements Target {
     private static final long START = 1_000_000_000L;
@@ -73,7 +74,7 @@ final class JstackTarget implements Target {
         MemoryLink.Pair pair = MemoryLink.pair(1500);
         peer = pair.b();
         host = new Host(STACK, pair.a(), clock, ipConfig(script));
-        tcp = TcpLayer.install(host, config, new IsnGenerator(0x5eed, script.name().hashCode()));
+        tcp = TcpLayer.install(host, tcpConfig(script), new IsnGenerator(0x5eed, script.name().hashCode()));
         udp = new UdpLayer(host.ip(), host.icmp(), Runnable::run);
         host.ip().register(IpProtocol.UDP.code(), udp);
         udpSocket = null;
@@ -86,12 +87,27 @@ final class JstackTarget implements Target {
     private static Ipv4Config ipConfig(Script script) {
         Ipv4Config d = Ipv4Config.defaults();
         for (String kv : script.tag("sysctl").split("\\s+")) {
+            if (kv.startsWith("net.ipv4.ip_default_ttl=")) {
+                d = new Ipv4Config(Integer.parseInt(kv.split("=")[1]), d.reassemblyTimeout(), d.reassemblyMemoryBytes());
+            }
             if (kv.startsWith("net.ipv4.ipfrag_time=")) {
                 d = new Ipv4Config(d.defaultTtl(), Duration.ofSeconds(Long.parseLong(kv.split("=")[1])),
                         d.reassemblyMemoryBytes());
             }
         }
         return d;
+    }
+
+    /**
+     * {@code net.ipv4.tcp_retries2=N} (RFC 1122 §4.2.3.5 R2): Linux turns N into a time, that of N+1 timeouts
+     * doubling from 200 ms; jstack counts retransmissions, which is the same when its RTO starts at 200 ms.
+     */
+    private TcpConfig tcpConfig(Script script) {
+        TcpConfig c = config;
+        for (String kv : script.tag("sysctl").split("\\s+")) {
+            if (kv.startsWith("net.ipv4.tcp_retries2=")) c = c.withMaxRetransmissions(Integer.parseInt(kv.split("=")[1]));
+        }
+        return c;
     }
 
     private double now() {
@@ -195,6 +211,7 @@ final class JstackTarget implements Target {
                 yield "0";
             }
             case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
+            case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";

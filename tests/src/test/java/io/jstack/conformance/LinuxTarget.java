@@ -271,6 +271,10 @@ final class LinuxTarget implements Target {
                     conn.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, c.arg());
                     return "0";
                 }
+                case "oobinline" -> { // SO_OOBINLINE: urgent data stays in the stream (RFC 6093 §6)
+                    conn.socket().setOOBInline(true);
+                    return "0";
+                }
                 case "nodelay" -> {
                     conn.setOption(StandardSocketOptions.TCP_NODELAY, true);
                     return "0";

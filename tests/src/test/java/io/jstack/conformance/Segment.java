@@ -49,6 +49,15 @@ record Segment(int src, int dst, int srcPort, int dstPort, int seq, int ack, int
         return b.array();
     }
 
+    /** Sets the urgent pointer of an encoded segment whose TCP header starts at {@code ihl}, and its checksum. */
+    static void setUrgentPointer(byte[] packet, int ihl, int urgent) {
+        ByteBuffer b = ByteBuffer.wrap(packet);
+        b.putShort(ihl + 18, (short) urgent).putShort(ihl + 16, (short) 0);
+        int src = b.getInt(12), dst = b.getInt(16), tcpLen = packet.length - ihl;
+        long pseudo = ((src >>> 16) & 0xffff) + (src & 0xffff) + ((dst >>> 16) & 0xffff) + (dst & 0xffff) + 6 + tcpLen;
+        b.putShort(ihl + 16, (short) checksum(packet, ihl, tcpLen, pseudo));
+    }
+
     static byte[] encodeOptions(List<TcpOption> options) {
         ByteBuffer o = ByteBuffer.allocate(64);
         for (TcpOption t : options) {
