@@ -299,10 +299,11 @@ final class Interpreter {
         return b.array();
     }
 
-    /** {@link #mismatch(Script.Pattern, Segment)}, plus the IPv4 TTL when the pattern names one. */
+    /** {@link #mismatch(Script.Pattern, Segment)}, plus the IPv4 TTL and type of service when the pattern names them. */
     private String mismatch(Script.Pattern p, Target.Captured c) {
         String why = mismatch(p, c.segment());
         if (why == null && p.ttl() != null && Byte.toUnsignedInt(c.packet()[8]) != p.ttl()) return "ttl differs";
+        if (why == null && p.tos() != null && Byte.toUnsignedInt(c.packet()[1]) != p.tos()) return "tos differs";
         return why;
     }
 

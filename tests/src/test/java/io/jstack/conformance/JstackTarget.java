@@ -212,6 +212,7 @@ final class JstackTarget implements Target {
             }
             case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
             case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
+            case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";

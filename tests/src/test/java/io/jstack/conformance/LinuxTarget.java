@@ -271,6 +271,10 @@ final class LinuxTarget implements Target {
                     conn.setOption(jdk.net.ExtendedSocketOptions.TCP_KEEPINTERVAL, c.arg());
                     return "0";
                 }
+                case "tos" -> { // IP_TOS: the type of service (DS field) of the connection's datagrams
+                    conn.setOption(StandardSocketOptions.IP_TOS, c.arg());
+                    return "0";
+                }
                 case "oobinline" -> { // SO_OOBINLINE: urgent data stays in the stream (RFC 6093 §6)
                     conn.socket().setOOBInline(true);
                     return "0";

@@ -51,7 +51,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
      * acknowledgment numbers are relative to the sender's ISN, as in packetdrill.
      */
     record Pattern(int flags, Long seq, Long end, Integer len, Long ack, Integer window, List<OptPattern> options,
-                   boolean badChecksum, String variant, Integer urgent, Integer ttl) {}
+                   boolean badChecksum, String variant, Integer urgent, Integer ttl, Integer tos) {}
 
     /** One option; {@code null} values are wildcards. {@code options == null} in a pattern means "<...>", any. */
     record OptPattern(String name, Long[] values) {}
@@ -145,7 +145,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
         String[] w = rest.split("\\s+");
         String op = w[0];
         if (!List.of("listen", "accept", "connect", "connectbcast", "connected", "write", "read", "shutdown", "close", "abort",
-                "nodelay", "keepalive", "oobinline", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
+                "nodelay", "keepalive", "oobinline", "tos", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
             throw new IllegalArgumentException("unknown call '" + op + "'");
         }
         int arg = w.length > 1 ? Integer.parseInt(w[1]) : 0;
@@ -174,7 +174,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
             };
         }
         Long seq = null, end = null, ack = null;
-        Integer len = null, win = null, urg = null, ttl = null;
+        Integer len = null, win = null, urg = null, ttl = null, tos = null;
         int i = 1;
         if (i < w.length && w[i].contains(":")) {
             String sr = w[i++];
@@ -205,10 +205,13 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                 }
                 case "urg" -> urg = Integer.parseInt(w[i + 1]); // urgent pointer, injected only
                 case "ttl" -> ttl = Integer.parseInt(w[i + 1]); // IPv4 TTL, expected only
+                case "tos" -> tos = Integer.decode(w[i + 1]); // IPv4 type of service / DS field, expected only
                 default -> throw new IllegalArgumentException("unknown field '" + w[i] + "'");
             }
         }
-        if (inject ? ttl != null : urg != null) throw new IllegalArgumentException("urg is injected only, ttl expected only");
+        if (inject ? ttl != null || tos != null : urg != null) {
+            throw new IllegalArgumentException("urg is injected only, ttl and tos expected only");
+        }
         if (inject && (seq == null || len == null)) throw new IllegalArgumentException("injected segment needs seq:end(len)");
         if (seq != null && end != null && len != null && end - seq != len) {
             throw new IllegalArgumentException("end - seq != len");
@@ -241,7 +244,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                 }
             }
         }
-        return new Pattern(flags, seq, end, len, ack, win, op, badsum, variant, urg, ttl);
+        return new Pattern(flags, seq, end, len, ack, win, op, badsum, variant, urg, ttl, tos);
     }
 
     private static Long num(String s) {
