@@ -36,6 +36,17 @@ class ConformanceTest {
         }
     }
 
+    @Test
+    void noScriptCoversAMustCalledNotScriptable() {
+        for (Catalogue.Entry e : CATALOGUE) {
+            for (String m : e.script().musts()) {
+                if (!m.startsWith("MUST-")) continue;
+                assertFalse(Report.NOT_SCRIPTABLE.containsKey(Integer.parseInt(m.substring(5))),
+                        e.name() + " covers " + m + ", which Report.NOT_SCRIPTABLE calls not scriptable: drop the reason");
+            }
+        }
+    }
+
     @TestFactory
     Stream<DynamicTest> jstack() {
         JstackTarget target = new JstackTarget();

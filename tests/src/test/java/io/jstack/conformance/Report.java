@@ -57,6 +57,44 @@ final class Report {
             Map.entry(67, "MSS value based on MMS_R"), Map.entry(68, "Length field for all options but EOL/NOP"),
             Map.entry(69, "Pad options with zero")));
 
+    /**
+     * The MUSTs no packet script here can show, each with the reason: requirements on the API or on the host's
+     * internals, and timers too long for the Linux runner's wall clock. The report lists them apart from the
+     * merely missing ones; an RFC 1122 requirement restated by one of these labels takes its reason.
+     */
+    static final Map<Integer, String> NOT_SCRIPTABLE = new TreeMap<>(Map.ofEntries(
+            Map.entry(8, "internal: a script sees the ISN of each connection, not the clock behind it; one random"
+                    + " and one clock-driven generator give the same packets"),
+            Map.entry(9, "internal: that the ISN's pseudorandom function cannot be computed from outside is a"
+                    + " property of its secret key, not of any packet exchange"),
+            Map.entry(21, "API: R2 per connection is TCP_USER_TIMEOUT on Linux, which java.nio (the Linux runner's"
+                    + " socket calls) cannot set; jstack sets R2 per host (TcpConfig), which MUST-20's script uses"),
+            Map.entry(23, "duration: a script would wait 3 minutes of wall clock on the Linux runner (the whole"
+                    + " catalogue takes about one), and Linux's default tcp_syn_retries=6 gives up well before"),
+            Map.entry(28, "duration: a script would idle 2 hours on the Linux runner's wall clock; Linux's default"
+                    + " tcp_keepalive_time is 7200 s, jstack has no keep-alives yet (see keepalive/)"),
+            Map.entry(32, "API: the asynchronous signal (SIGURG on Linux) reaches the process, not the wire; java.nio"
+                    + " has no way to receive it"),
+            Map.entry(33, "API: asking how much urgent data is queued (SIOCATMARK, recv MSG_OOB) is a socket call"
+                    + " java.nio does not have; no packet differs"),
+            Map.entry(42, "API: several LISTENs on one port differ by their foreign socket (a fully specified"
+                    + " passive OPEN), which neither the sockets API nor jstack's listen can express"),
+            Map.entry(43, "API on a one-address host: the namespace and jstack's host have only 10.0.0.1, so a"
+                    + " chosen local address and the default one give the same SYN"),
+            Map.entry(47, "API: soft errors are reported through SO_ERROR / IP_RECVERR, which java.nio does not"
+                    + " expose (the hard errors are MUST-12's scripts)"),
+            Map.entry(51, "API: the source route comes from IP_OPTIONS, which java.nio cannot set; jstack sends no"
+                    + " IP options"),
+            Map.entry(52, "API: it needs MUST-51's application-given source route"),
+            Map.entry(53, "both stacks drop or ignore source-routed datagrams on purpose (Linux:"
+                    + " accept_source_route=0; RFC 7126 §4.3, §4.4 advise it), and the harness neither sends a"
+                    + " source route option on TCP segments nor checks the reply's IP options"),
+            Map.entry(62, "API: only send(MSG_OOB) makes a stack set the urgent pointer, and only SIOCATMARK or"
+                    + " recv(MSG_OOB) shows where it was read; java.nio has none of them (urgent data itself:"
+                    + " must/urgent-data-longer-than-segment.pkt)"),
+            Map.entry(69, "not observable: both stacks end their option lists on a 32-bit boundary with NOPs and"
+                    + " never pad after an EOL, so no segment carries padding to check")));
+
     private Report() {}
 
     static String render(List<Catalogue.Entry> catalogue, Map<String, Interpreter.Outcome> jstack,
@@ -93,21 +131,28 @@ final class Report {
         }
         covered.retainAll(MUSTS.keySet());
         b.append("RFC 9293 MUST requirements (Appendix B, Table 8): ").append(MUSTS.size()).append("; covered by a script: ")
-                .append(covered.size()).append("; missing: ").append(MUSTS.size() - covered.size()).append(".\n\n");
-        int rfc1122Covered = 0;
+                .append(covered.size()).append("; missing: ").append(MUSTS.size() - covered.size()).append(" (")
+                .append(notScriptable(MUSTS.keySet(), covered)).append(" of them not scriptable, with the reason below).\n\n");
+        int rfc1122Covered = 0, rfc1122Unscriptable = 0;
         StringBuilder r1122 = new StringBuilder("| § | requirement (our summary) | covered via | scripts |\n|---|---|---|---|\n");
         StringBuilder r1122Missing = new StringBuilder();
         for (Rfc1122.Requirement r : Rfc1122.TCP_MUSTS) {
             List<String> by = catalogue.stream().filter(e -> r.coveredBy(e.script())).map(Catalogue.Entry::name).toList();
+            String why = reason(r.via());
             if (!by.isEmpty()) rfc1122Covered++;
-            else r1122Missing.append("- §").append(r.section()).append(": ").append(r.summary()).append('\n');
+            else {
+                r1122Missing.append("- §").append(r.section()).append(": ").append(r.summary())
+                        .append(why == null ? "" : " (not scriptable: " + why + ")").append('\n');
+                if (why != null) rfc1122Unscriptable++;
+            }
             String names = by.isEmpty() ? "**none**"
                     : String.join(", ", by.subList(0, Math.min(3, by.size()))) + (by.size() > 3 ? " (+" + (by.size() - 3) + ")" : "");
             r1122.append("| ").append(r.section()).append(" | ").append(r.summary()).append(" | ")
                     .append(String.join(", ", r.via())).append(" | ").append(names).append(" |\n");
         }
         b.append("RFC 1122 §4.2 (TCP) MUST requirements: ").append(Rfc1122.TCP_MUSTS.size()).append("; covered by a script: ")
-                .append(rfc1122Covered).append("; missing: ").append(Rfc1122.TCP_MUSTS.size() - rfc1122Covered).append(".\n\n");
+                .append(rfc1122Covered).append("; missing: ").append(Rfc1122.TCP_MUSTS.size() - rfc1122Covered).append(" (")
+                .append(rfc1122Unscriptable).append(" of them not scriptable).\n\n");
         b.append("## Results\n\n").append(rows);
         b.append("\n## RFC 1122 §4.2 (TCP) MUSTs\n\nSummaries are ours; a script covers a requirement through the RFC 9293 ")
                 .append("label that restates it, the RFC that replaced it, or an `rfc1122:` tag (see `Rfc1122.java`).\n\n")
@@ -124,7 +169,10 @@ final class Report {
         ipSections.forEach((k, v) -> b.append("| ").append(k).append(" | ").append(String.join(", ", v)).append(" |\n"));
         b.append("\n## RFC 9293 MUSTs without a script\n\n");
         MUSTS.forEach((k, v) -> {
-            if (!covered.contains(k)) b.append("- MUST-").append(k).append(": ").append(v).append('\n');
+            if (covered.contains(k)) return;
+            b.append("- MUST-").append(k).append(": ").append(v);
+            if (NOT_SCRIPTABLE.containsKey(k)) b.append(" (not scriptable: ").append(NOT_SCRIPTABLE.get(k)).append(')');
+            b.append('\n');
         });
         b.append("\n## Known jstack failures and Linux deviations, as measured\n\n");
         for (Catalogue.Entry e : catalogue) {
@@ -140,6 +188,20 @@ final class Report {
         LinuxTarget.BASELINE.forEach((k, v) -> b.append('`').append(k).append('=').append(v).append("` "));
         b.append("\n");
         return b.toString();
+    }
+
+    private static long notScriptable(Set<Integer> all, Set<Integer> covered) {
+        return all.stream().filter(k -> !covered.contains(k) && NOT_SCRIPTABLE.containsKey(k)).count();
+    }
+
+    /** The not-scriptable reason of the first RFC 9293 label in {@code via} that has one, or null. */
+    private static String reason(List<String> via) {
+        for (String v : via) {
+            if (v.startsWith("MUST-") && NOT_SCRIPTABLE.containsKey(Integer.parseInt(v.substring(5)))) {
+                return NOT_SCRIPTABLE.get(Integer.parseInt(v.substring(5)));
+            }
+        }
+        return null;
     }
 
     /** Orders section numbers numerically, part by part: 3.2.1.2 before 3.2.1.10. */
