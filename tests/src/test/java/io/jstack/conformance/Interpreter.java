@@ -299,11 +299,16 @@ final class Interpreter {
         return b.array();
     }
 
-    /** {@link #mismatch(Script.Pattern, Segment)}, plus the IPv4 TTL and type of service when the pattern names them. */
+    /** {@link #mismatch(Script.Pattern, Segment)}, plus the IPv4 TTL, type of service and urgent pointer when the pattern names them. */
     private String mismatch(Script.Pattern p, Target.Captured c) {
         String why = mismatch(p, c.segment());
         if (why == null && p.ttl() != null && Byte.toUnsignedInt(c.packet()[8]) != p.ttl()) return "ttl differs";
         if (why == null && p.tos() != null && Byte.toUnsignedInt(c.packet()[1]) != p.tos()) return "tos differs";
+        int tcp = (c.packet()[0] & 0x0f) * 4;
+        if (why == null && p.urgent() != null
+                && ((c.packet()[tcp + 18] & 0xff) << 8 | (c.packet()[tcp + 19] & 0xff)) != p.urgent()) {
+            return "urgent pointer differs";
+        }
         return why;
     }
 
@@ -357,6 +362,10 @@ final class Interpreter {
                 .append(s.payloadLength()).append(')');
         if ((s.flags() & Segment.ACK) != 0) b.append(" ack ").append(s.ack() - PEER_ISN);
         b.append(" win ").append(s.window());
+        if ((s.flags() & Segment.URG) != 0) {
+            int tcp = (c.packet()[0] & 0x0f) * 4;
+            b.append(" urg ").append((c.packet()[tcp + 18] & 0xff) << 8 | (c.packet()[tcp + 19] & 0xff));
+        }
         if (!s.checksumOk()) b.append(" badsum");
         if (s.src() != Target.STACK || s.dst() != Target.PEER) {
             b.append(" from ").append(io.jstack.wire.Ipv4Address.toString(s.src())).append(" to ")

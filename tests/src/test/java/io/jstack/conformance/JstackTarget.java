@@ -213,6 +213,7 @@ final class JstackTarget implements Target {
             case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
             case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
             case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
+            case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";

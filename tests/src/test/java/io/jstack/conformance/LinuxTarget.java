@@ -65,7 +65,11 @@ final class LinuxTarget implements Target {
         int setns(int fd, int nstype);
 
         int close(int fd);
+
+        long send(int fd, byte[] buf, long len, int flags);
     }
+
+    private static final int MSG_OOB = 1;
 
     private static final Duration CMD = Duration.ofSeconds(15);
     private final Netns ns;
@@ -275,6 +279,11 @@ final class LinuxTarget implements Target {
                     conn.setOption(StandardSocketOptions.IP_TOS, c.arg());
                     return "0";
                 }
+                case "sendurg" -> { // send(2) with MSG_OOB: N bytes, urgent up to the last one (java.nio has no way)
+                    int fd = fd(conn);
+                    long n = NsLib.C.send(fd, new byte[c.arg()], c.arg(), MSG_OOB);
+                    return n >= 0 ? Long.toString(n) : "errno " + Native.getLastError();
+                }
                 case "oobinline" -> { // SO_OOBINLINE: urgent data stays in the stream (RFC 6093 §6)
                     conn.socket().setOOBInline(true);
                     return "0";
@@ -326,6 +335,18 @@ final class LinuxTarget implements Target {
             if (m.contains("Permission denied")) return "EACCES";
             if (m.contains("Protocol error")) return "EPROTO";
             return "EIO(" + m + ")";
+        }
+    }
+
+    /**
+     * The channel's file descriptor, for the one call java.nio lacks (send with MSG_OOB): read through the JDK's
+     * internal {@code SelChImpl}, which the tests module's surefire exports ({@code --add-exports}).
+     */
+    private static int fd(SocketChannel ch) throws IOException {
+        try {
+            return (int) Class.forName("sun.nio.ch.SelChImpl").getMethod("getFDVal").invoke(ch);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw new IOException("no file descriptor for the channel: " + e, e);
         }
     }
 

@@ -59,8 +59,9 @@ final class Report {
 
     /**
      * The MUSTs no packet script here can show, each with the reason: requirements on the API or on the host's
-     * internals, and timers too long for the Linux runner's wall clock. The report lists them apart from the
-     * merely missing ones; an RFC 1122 requirement restated by one of these labels takes its reason.
+     * internals, timers too long for the Linux runner's wall clock, and (MUST-53) one the harness cannot express.
+     * The report lists them apart from the merely missing ones; an RFC 1122 requirement restated by one of these
+     * labels takes its reason.
      */
     static final Map<Integer, String> NOT_SCRIPTABLE = new TreeMap<>(Map.ofEntries(
             Map.entry(8, "internal: a script sees the ISN of each connection, not the clock behind it; one random"
@@ -86,12 +87,9 @@ final class Report {
             Map.entry(51, "API: the source route comes from IP_OPTIONS, which java.nio cannot set; jstack sends no"
                     + " IP options"),
             Map.entry(52, "API: it needs MUST-51's application-given source route"),
-            Map.entry(53, "both stacks drop or ignore source-routed datagrams on purpose (Linux:"
+            Map.entry(53, "not scripted: both stacks drop or ignore source-routed datagrams on purpose (Linux:"
                     + " accept_source_route=0; RFC 7126 §4.3, §4.4 advise it), and the harness neither sends a"
                     + " source route option on TCP segments nor checks the reply's IP options"),
-            Map.entry(62, "API: only send(MSG_OOB) makes a stack set the urgent pointer, and only SIOCATMARK or"
-                    + " recv(MSG_OOB) shows where it was read; java.nio has none of them (urgent data itself:"
-                    + " must/urgent-data-longer-than-segment.pkt)"),
             Map.entry(69, "not observable: both stacks end their option lists on a 32-bit boundary with NOPs and"
                     + " never pad after an EOL, so no segment carries padding to check")));
 
@@ -132,7 +130,7 @@ final class Report {
         covered.retainAll(MUSTS.keySet());
         b.append("RFC 9293 MUST requirements (Appendix B, Table 8): ").append(MUSTS.size()).append("; covered by a script: ")
                 .append(covered.size()).append("; missing: ").append(MUSTS.size() - covered.size()).append(" (")
-                .append(notScriptable(MUSTS.keySet(), covered)).append(" of them not scriptable, with the reason below).\n\n");
+                .append(notScriptable(MUSTS.keySet(), covered)).append(" of them not scriptable here, with the reason below).\n\n");
         int rfc1122Covered = 0, rfc1122Unscriptable = 0;
         StringBuilder r1122 = new StringBuilder("| § | requirement (our summary) | covered via | scripts |\n|---|---|---|---|\n");
         StringBuilder r1122Missing = new StringBuilder();
@@ -142,7 +140,7 @@ final class Report {
             if (!by.isEmpty()) rfc1122Covered++;
             else {
                 r1122Missing.append("- §").append(r.section()).append(": ").append(r.summary())
-                        .append(why == null ? "" : " (not scriptable: " + why + ")").append('\n');
+                        .append(why == null ? "" : " (" + why + ")").append('\n');
                 if (why != null) rfc1122Unscriptable++;
             }
             String names = by.isEmpty() ? "**none**"
@@ -152,7 +150,7 @@ final class Report {
         }
         b.append("RFC 1122 §4.2 (TCP) MUST requirements: ").append(Rfc1122.TCP_MUSTS.size()).append("; covered by a script: ")
                 .append(rfc1122Covered).append("; missing: ").append(Rfc1122.TCP_MUSTS.size() - rfc1122Covered).append(" (")
-                .append(rfc1122Unscriptable).append(" of them not scriptable).\n\n");
+                .append(rfc1122Unscriptable).append(" of them not scriptable here).\n\n");
         b.append("## Results\n\n").append(rows);
         b.append("\n## RFC 1122 §4.2 (TCP) MUSTs\n\nSummaries are ours; a script covers a requirement through the RFC 9293 ")
                 .append("label that restates it, the RFC that replaced it, or an `rfc1122:` tag (see `Rfc1122.java`).\n\n")
@@ -171,7 +169,7 @@ final class Report {
         MUSTS.forEach((k, v) -> {
             if (covered.contains(k)) return;
             b.append("- MUST-").append(k).append(": ").append(v);
-            if (NOT_SCRIPTABLE.containsKey(k)) b.append(" (not scriptable: ").append(NOT_SCRIPTABLE.get(k)).append(')');
+            if (NOT_SCRIPTABLE.containsKey(k)) b.append(" (").append(NOT_SCRIPTABLE.get(k)).append(')');
             b.append('\n');
         });
         b.append("\n## Known jstack failures and Linux deviations, as measured\n\n");

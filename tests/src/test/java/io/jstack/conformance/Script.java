@@ -145,7 +145,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
         String[] w = rest.split("\\s+");
         String op = w[0];
         if (!List.of("listen", "accept", "connect", "connectbcast", "connected", "write", "read", "shutdown", "close", "abort",
-                "nodelay", "keepalive", "oobinline", "tos", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
+                "nodelay", "keepalive", "oobinline", "tos", "sendurg", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
             throw new IllegalArgumentException("unknown call '" + op + "'");
         }
         int arg = w.length > 1 ? Integer.parseInt(w[1]) : 0;
@@ -203,15 +203,13 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                     Long v = num(w[i + 1]);
                     win = v == null ? null : v.intValue();
                 }
-                case "urg" -> urg = Integer.parseInt(w[i + 1]); // urgent pointer, injected only
+                case "urg" -> urg = Integer.parseInt(w[i + 1]); // urgent pointer
                 case "ttl" -> ttl = Integer.parseInt(w[i + 1]); // IPv4 TTL, expected only
                 case "tos" -> tos = Integer.decode(w[i + 1]); // IPv4 type of service / DS field, expected only
                 default -> throw new IllegalArgumentException("unknown field '" + w[i] + "'");
             }
         }
-        if (inject ? ttl != null || tos != null : urg != null) {
-            throw new IllegalArgumentException("urg is injected only, ttl and tos expected only");
-        }
+        if (inject && (ttl != null || tos != null)) throw new IllegalArgumentException("ttl and tos are expected only");
         if (inject && (seq == null || len == null)) throw new IllegalArgumentException("injected segment needs seq:end(len)");
         if (seq != null && end != null && len != null && end - seq != len) {
             throw new IllegalArgumentException("end - seq != len");
