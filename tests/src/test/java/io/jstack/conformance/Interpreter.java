@@ -11,6 +11,8 @@ import java.util.List;
 final class Interpreter {
     /** The peer's ISN: injected sequence numbers and expected acknowledgments are relative to it. */
     static final int PEER_ISN = 1_000_000;
+    /** The peer's second port ({@code peer2} on a segment line) is its first plus this: no script's first port. */
+    static final int PEER2_OFFSET = 5000;
     /** How long a {@code *}-timed expectation may wait, in seconds. */
     static final double ANY_TIME_WAIT = 2.0;
 
@@ -202,7 +204,7 @@ final class Interpreter {
         boolean ours = switch (r.protocol()) {
             case Datagram.TCP -> {
                 Segment s = Segment.decode(p);
-                yield s != null && s.dstPort() == peerPort;
+                yield s != null && (s.dstPort() == peerPort || s.dstPort() == peerPort + PEER2_OFFSET);
             }
             case Datagram.UDP -> r.u16(2) == peerPort;
             case Datagram.ICMP -> {
@@ -277,7 +279,8 @@ final class Interpreter {
         int win = p.window() == null ? 65535 : p.window();
         int src = p.variant().equals("frombcast") ? Target.LIMITED_BROADCAST : Target.PEER;
         int dst = p.variant().equals("tobcast") ? Target.SUBNET_BROADCAST : Target.STACK;
-        return new Segment(src, dst, peerPort, stackPort, (int) (PEER_ISN + p.seq()), ack, p.flags(), win, opts,
+        int srcPort = p.variant().equals("peer2") ? peerPort + PEER2_OFFSET : peerPort;
+        return new Segment(src, dst, srcPort, stackPort, (int) (PEER_ISN + p.seq()), ack, p.flags(), win, opts,
                 p.len());
     }
 
@@ -316,6 +319,7 @@ final class Interpreter {
     private String mismatch(Script.Pattern p, Segment s) {
         if (!s.checksumOk()) return "bad TCP checksum";
         if (s.src() != Target.STACK || s.dst() != Target.PEER) return "addresses differ";
+        if (s.dstPort() != (p.variant().equals("peer2") ? peerPort + PEER2_OFFSET : peerPort)) return "peer port differs";
         int mask = strictPsh ? ~0xc0 : ~(Segment.PSH | 0xc0);
         if ((p.flags() & mask) != (s.flags() & mask)) return "flags differ";
         long seq = s.seq() - lisn();
@@ -367,6 +371,7 @@ final class Interpreter {
             b.append(" urg ").append((c.packet()[tcp + 18] & 0xff) << 8 | (c.packet()[tcp + 19] & 0xff));
         }
         if (!s.checksumOk()) b.append(" badsum");
+        if (s.dstPort() == peerPort + PEER2_OFFSET) b.append(" peer2");
         if (s.src() != Target.STACK || s.dst() != Target.PEER) {
             b.append(" from ").append(io.jstack.wire.Ipv4Address.toString(s.src())).append(" to ")
                     .append(io.jstack.wire.Ipv4Address.toString(s.dst()));

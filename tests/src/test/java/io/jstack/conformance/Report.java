@@ -78,8 +78,6 @@ final class Report {
                     + " has no way to receive it"),
             Map.entry(33, "API: asking how much urgent data is queued (SIOCATMARK, recv MSG_OOB) is a socket call"
                     + " java.nio does not have; no packet differs"),
-            Map.entry(42, "API: several LISTENs on one port differ by their foreign socket (a fully specified"
-                    + " passive OPEN), which neither the sockets API nor jstack's listen can express"),
             Map.entry(43, "API on a one-address host: the namespace and jstack's host have only 10.0.0.1, so a"
                     + " chosen local address and the default one give the same SYN"),
             Map.entry(47, "API: soft errors are reported through SO_ERROR / IP_RECVERR, which java.nio does not"

@@ -192,6 +192,11 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                 i--;
                 continue;
             }
+            if (w[i].equals("peer2")) { // the peer's second port: another connection (expected too)
+                variant = w[i];
+                i--;
+                continue;
+            }
             if (List.of("ipopts", "tobcast", "frombcast").contains(w[i])) { // IP-level variations, injected only
                 variant = w[i];
                 i--;
