@@ -302,10 +302,8 @@ public final class TcpSocket implements StreamConnection {
 
     @Override
     public void setNoDelay(boolean on) throws IOException {
-        call(() -> {
-            conn.setNoDelay(on, host.clock().nanos());
-            return null;
-        });
+        // Nothing to wait for: the loop runs tasks in order, so every later write already sees the setting.
+        host.execute(() -> conn.setNoDelay(on, host.clock().nanos()));
     }
 
     /** The send and receive buffers' limits in bytes (they grow with use up to these). */
