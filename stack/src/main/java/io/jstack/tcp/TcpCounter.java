@@ -30,4 +30,6 @@ public enum TcpCounter {
     tcpTimeouts,
     /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
     tcpWindowProbes,
+    /** Active OPENs refused because the remote address is not unicast (RFC 1122 §4.2.3.10). */
+    tcpOpenRejected,
 }
