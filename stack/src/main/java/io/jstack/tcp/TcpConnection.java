@@ -296,6 +296,15 @@ public final class TcpConnection {
         return w;
     }
 
+    /**
+     * RFC 9293 §3.10.7.4 (MAY-2, from RFC 1122 §4.2.2.13): a SYN arriving in TIME-WAIT MAY reopen the connection
+     * when its sequence number is above the old incarnation's RCV.NXT, so it cannot be an old duplicate.
+     */
+    boolean yieldsToNewSyn(TcpPacket seg) {
+        return state == TcpState.TIME_WAIT && seg.has(SYN) && !seg.has(ACK_FLAG) && !seg.has(RST)
+                && Seq.gt(seg.seq(), rcv.rcvNxt);
+    }
+
     // ---------------------------------------------------------------- user calls
 
     /** SEND (RFC 9293 §3.10.2): queues what fits in the send buffer; returns the count, or -1 if closed. */

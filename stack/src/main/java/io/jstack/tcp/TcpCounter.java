@@ -32,4 +32,6 @@ public enum TcpCounter {
     tcpWindowProbes,
     /** Active OPENs refused because the remote address is not unicast (RFC 1122 §4.2.3.10). */
     tcpOpenRejected,
+    /** TIME-WAIT connections ended early by a new SYN that opened a new incarnation (RFC 9293 MAY-2). */
+    tcpTimeWaitReopened,
 }

@@ -216,11 +216,16 @@ public final class TcpLayer implements TransportHandler {
             return;
         }
         TcpConnection c = connections.get(key(src, seg.sourcePort(), seg.destinationPort()));
+        TcpListenerState l = listeners[seg.destinationPort()];
+        if (c != null && l != null && c.yieldsToNewSyn(seg)) {
+            count(TcpCounter.tcpTimeWaitReopened, 1);
+            c.transitionTo(TcpState.CLOSED); // the new SYN goes to the listener below
+            c = null;
+        }
         if (c != null) {
             c.onSegment(seg, now);
             return;
         }
-        TcpListenerState l = listeners[seg.destinationPort()];
         if (l != null) {
             onSegmentInListen(l, seg, src, now);
         } else {
