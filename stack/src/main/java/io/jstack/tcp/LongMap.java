@@ -1,6 +1,5 @@
 package io.jstack.tcp;
 
-import java.util.Arrays;
 import java.util.function.Consumer;
 
 /**
@@ -78,15 +77,6 @@ final class LongMap<V> {
     @SuppressWarnings("unchecked")
     void forEach(Consumer<V> action) {
         for (Object v : values) if (v != null) action.accept((V) v);
-    }
-
-    /** Copies the values into {@code into} (grown as needed) and returns their count. */
-    Object[] snapshot(Object[] into) {
-        Object[] out = into.length >= size ? into : new Object[Integer.highestOneBit(size) * 2];
-        int n = 0;
-        for (Object v : values) if (v != null) out[n++] = v;
-        if (n < out.length) Arrays.fill(out, n, out.length, null);
-        return out;
     }
 
     private void grow() {

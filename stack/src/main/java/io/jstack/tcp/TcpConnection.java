@@ -45,6 +45,11 @@ public final class TcpConnection {
     long closeAt = NEVER; // TIME-WAIT expiry, or the FIN-WAIT-2 limit of an orphan
     int retransmits;
     int persistBackoff;
+    // The layer's TimerQueue: this connection's heap slot (-1: none), the deadline it is filed under, and
+    // whether it waits to be rescheduled.
+    int timerIndex = -1;
+    long timerAt;
+    boolean timerTouched;
 
     // ACK bookkeeping.
     boolean ackNow;
@@ -148,6 +153,7 @@ public final class TcpConnection {
     }
 
     public void setNoDelay(boolean on, long now) {
+        layer.touch(this);
         noDelay = on;
         if (on) output(now);
     }
@@ -309,6 +315,7 @@ public final class TcpConnection {
 
     /** SEND (RFC 9293 §3.10.2): queues what fits in the send buffer; returns the count, or -1 if closed. */
     public int send(byte[] b, int off, int len, long now) {
+        layer.touch(this);
         if (finQueued || error != null || state == TcpState.CLOSED) return -1;
         int n = queue.write(b, off, len);
         if (state.isSynchronized()) output(now);
@@ -320,6 +327,7 @@ public final class TcpConnection {
      * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3).
      */
     public int receive(byte[] b, int off, int len, long now) {
+        layer.touch(this);
         int n = rcv.read(b, off, len);
         if (n == 0) return atEof() ? -1 : 0;
         if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
@@ -331,6 +339,7 @@ public final class TcpConnection {
 
     /** CLOSE for the sending direction only: the FIN follows the queued data (RFC 9293 §3.10.4). */
     public void shutdownOutput(long now) {
+        layer.touch(this);
         if (finQueued || state == TcpState.CLOSED) return;
         switch (state) {
             case SYN_SENT -> {
@@ -357,6 +366,7 @@ public final class TcpConnection {
      * RFC 2525 §2.17 advises, so the peer learns its data was lost.
      */
     public void close(long now) {
+        layer.touch(this);
         userClosed = true;
         if (state == TcpState.CLOSED) return;
         if (rcv.readable() > 0 && state.isSynchronized()) {
@@ -369,6 +379,7 @@ public final class TcpConnection {
 
     /** ABORT (RFC 9293 §3.10.5): send RST in a synchronized state and forget the connection. */
     public void abort(long now) {
+        layer.touch(this);
         userClosed = true;
         if (state == TcpState.CLOSED) return;
         if (state.isSynchronized() || state == TcpState.SYN_RECEIVED) {

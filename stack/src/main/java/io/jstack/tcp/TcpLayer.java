@@ -37,7 +37,8 @@ public final class TcpLayer implements TransportHandler {
     private final TcpPacket view = new TcpPacket();
     /** Spare buffer arrays shared by this layer's connections (event loop only). */
     private final RingPool ringPool = new RingPool(RingPool.DEFAULT_MAX_BYTES);
-    private Object[] timerScratch = new Object[16];
+    private final TimerQueue timers = new TimerQueue();
+    private TcpConnection[] dueScratch = new TcpConnection[16];
     private int nextEphemeral;
     private long outOfOrderBytes;
     private long challengeWindowStart = Long.MIN_VALUE;
@@ -170,12 +171,24 @@ public final class TcpLayer implements TransportHandler {
         TcpConnection c = new TcpConnection(this, remoteAddr, remotePort, port, buffers);
         c.setObserver(observer);
         connections.put(c.key, c);
+        touch(c);
         c.openActive(now);
         return c;
     }
 
     void remove(TcpConnection c) {
         if (connections.get(c.key) == c) connections.remove(c.key);
+        timers.remove(c);
+    }
+
+    /** Whatever may move {@code c}'s timer deadlines calls this first (see {@link TimerQueue}). */
+    void touch(TcpConnection c) {
+        timers.touch(c);
+    }
+
+    /** Connections with a pending timer; for tests. */
+    int scheduledConnections() {
+        return timers.size();
     }
 
     // ---------------------------------------------------------------- input
@@ -223,6 +236,7 @@ public final class TcpLayer implements TransportHandler {
             c = null;
         }
         if (c != null) {
+            touch(c);
             c.onSegment(seg, now);
             return;
         }
@@ -249,6 +263,7 @@ public final class TcpLayer implements TransportHandler {
         c.listener = l;
         l.onHandshakeStarted(c);
         connections.put(c.key, c);
+        touch(c);
         c.openPassive(seg, now);
     }
 
@@ -335,13 +350,7 @@ public final class TcpLayer implements TransportHandler {
 
     @Override
     public long pollAt() {
-        long at = Clock.NEVER;
-        Object[] all = timerScratch = connections.snapshot(timerScratch);
-        for (Object o : all) {
-            if (o == null) break;
-            at = Math.min(at, ((TcpConnection) o).pollAt());
-        }
-        return at;
+        return timers.earliest();
     }
 
     @Override
@@ -355,11 +364,12 @@ public final class TcpLayer implements TransportHandler {
     }
 
     private void runTimers(long now) {
-        Object[] all = timerScratch = connections.snapshot(timerScratch);
-        for (Object o : all) {
-            if (o == null) break;
-            TcpConnection c = (TcpConnection) o;
-            if (c.pollAt() <= now) c.onTimer(now);
+        TcpConnection[] due = dueScratch = timers.takeDue(now, dueScratch);
+        for (int i = 0; i < due.length && due[i] != null; i++) {
+            TcpConnection c = due[i];
+            due[i] = null;
+            touch(c); // schedules it again with whatever deadlines its timers leave
+            if (c.state != TcpState.CLOSED && c.pollAt() <= now) c.onTimer(now);
         }
     }
 }
