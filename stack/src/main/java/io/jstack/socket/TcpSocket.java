@@ -3,6 +3,7 @@ package io.jstack.socket;
 import io.jstack.host.Host;
 import io.jstack.tcp.TcpBuffers;
 import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpKeepAlive;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpState;
 import io.jstack.wire.Ipv4Address;
@@ -256,6 +257,17 @@ public final class TcpSocket implements StreamConnection {
     public void setNoDelay(boolean on) throws IOException {
         call(() -> {
             conn.setNoDelay(on, host.clock().nanos());
+            return null;
+        });
+    }
+
+    /**
+     * Turns keep-alives on with these settings, or off with null (RFC 9293 §3.8.4: off unless asked for). A
+     * connection whose probes all go unanswered fails: reads and writes then throw "connection timed out".
+     */
+    public void setKeepAlive(TcpKeepAlive settings) throws IOException {
+        call(() -> {
+            conn.setKeepAlive(settings, host.clock().nanos());
             return null;
         });
     }

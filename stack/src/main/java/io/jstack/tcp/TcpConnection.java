@@ -77,6 +77,7 @@ public final class TcpConnection {
     String error;
 
     private final SegmentArrival arrival = new SegmentArrival(this);
+    final KeepAlive keepAlive = new KeepAlive(this);
     /** Both sides offered window scaling (RFC 7323 §2.2). */
     boolean windowScaleOk;
 
@@ -162,6 +163,17 @@ public final class TcpConnection {
         return noDelay;
     }
 
+    /** Turns keep-alives on with these settings, or off with null (RFC 9293 §3.8.4: off by default). */
+    public void setKeepAlive(TcpKeepAlive settings, long now) {
+        layer.touch(this);
+        keepAlive.set(settings, now);
+    }
+
+    /** The keep-alive settings, or null when keep-alives are off. */
+    public TcpKeepAlive keepAlive() {
+        return keepAlive.settings();
+    }
+
     int sendMss() {
         return snd.mss;
     }
@@ -176,7 +188,7 @@ public final class TcpConnection {
 
     /** The earliest timer deadline, or {@link Clock#NEVER}. */
     public long pollAt() {
-        return Math.min(Math.min(retransmitAt, persistAt), Math.min(delayedAckAt, closeAt));
+        return Math.min(Math.min(Math.min(retransmitAt, persistAt), Math.min(delayedAckAt, closeAt)), keepAlive.at);
     }
 
     /** Every sequence variable and timer, for diagnostics. */
@@ -217,6 +229,7 @@ public final class TcpConnection {
             if (prev == TcpState.SYN_SENT || prev == TcpState.SYN_RECEIVED) layer.count(TcpCounter.tcpAttemptFails, 1);
             if (wasEstab) layer.count(TcpCounter.tcpEstabResets, 1);
             retransmitAt = persistAt = delayedAckAt = closeAt = NEVER;
+            keepAlive.stop();
             layer.adjustOutOfOrder(-rcv.outOfOrderBytes());
             if (next == TcpState.LISTEN) state = TcpState.CLOSED; // the listener lives on; this record does not
             layer.remove(this);
@@ -228,6 +241,12 @@ public final class TcpConnection {
     void fail(String why) {
         if (error == null) error = why;
         transitionTo(TcpState.CLOSED);
+    }
+
+    /** Gives the connection up as timed out, telling the peer with a RST as Linux does. */
+    void timeOut(long now) {
+        if (error == null) error = "connection timed out";
+        abort(now);
     }
 
     // ---------------------------------------------------------------- opening
@@ -400,7 +419,10 @@ public final class TcpConnection {
             case CLOSED -> layer.replyReset(seg, remoteAddr); // §3.10.7.1
             case LISTEN -> {} // listening is done by TcpListenerState
             case SYN_SENT -> arrival.inSynSent(seg, now); // §3.10.7.3
-            default -> arrival.inSynchronizedState(seg, now); // §3.10.7.4
+            default -> {
+                keepAlive.onSegmentReceived(now);
+                arrival.inSynchronizedState(seg, now); // §3.10.7.4
+            }
         }
         if (state != TcpState.CLOSED) output(now);
     }
@@ -548,6 +570,8 @@ public final class TcpConnection {
             return;
         }
         if (retransmitAt <= now) onRetransmitTimeout(now);
+        if (state == TcpState.CLOSED) return;
+        if (keepAlive.at <= now) keepAlive.onTimeout(now);
         if (state == TcpState.CLOSED) return;
         if (persistAt <= now) onPersistTimeout(now);
         if (delayedAckAt <= now) {

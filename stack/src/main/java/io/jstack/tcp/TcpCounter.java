@@ -34,4 +34,7 @@ public enum TcpCounter {
     tcpOpenRejected,
     /** TIME-WAIT connections ended early by a new SYN that opened a new incarnation (RFC 9293 MAY-2). */
     tcpTimeWaitReopened,
+    /** Keep-alive probes sent, and connections given up after unanswered probes (RFC 9293 §3.8.4). */
+    tcpKeepAliveProbes,
+    tcpKeepAliveTimeouts,
 }

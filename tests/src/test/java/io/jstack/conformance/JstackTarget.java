@@ -6,6 +6,7 @@ import io.jstack.link.MemoryLink;
 import io.jstack.tcp.IsnGenerator;
 import io.jstack.tcp.TcpConfig;
 import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpKeepAlive;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpListenerState;
 import io.jstack.tcp.TcpObserver;
@@ -153,7 +154,10 @@ final class JstackTarget implements Target {
                 conn.abort(now);
                 yield "0";
             }
-            case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
+            case "keepalive" -> { // as Linux's SO_KEEPALIVE with TCP_KEEPIDLE = TCP_KEEPINTVL = N seconds
+                conn.setKeepAlive(TcpKeepAlive.every(java.time.Duration.ofSeconds(c.arg())), now);
+                yield "0";
+            }
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";
