@@ -76,6 +76,22 @@ final class ReceiveSpace {
         return ranges;
     }
 
+    /** Index of the held out-of-order range containing {@code seq}, or -1. */
+    int rangeContaining(int seq) {
+        for (int i = 0; i < ranges; i++) {
+            if (Seq.leq(starts[i], seq) && Seq.lt(seq, ends[i])) return i;
+        }
+        return -1;
+    }
+
+    int rangeStart(int i) {
+        return starts[i];
+    }
+
+    int rangeEnd(int i) {
+        return ends[i];
+    }
+
     /** Bytes held out of order. */
     int outOfOrderBytes() {
         int n = 0;

@@ -25,9 +25,16 @@ final class SegmentArrival {
     // The segment being processed, trimmed to the window by checkSequence.
     private int segSeq, segDataOff, segDataLen;
     private boolean segFin, segSyn;
+    /** The timestamp and SACK options of the segment being processed (parsed when timestamps are in use). */
+    private final TcpOptions options = new TcpOptions();
 
     SegmentArrival(TcpConnection c) {
         this.c = c;
+    }
+
+    /** Parses the segment's timestamp and SACK options into this connection's reusable fields. */
+    TcpOptions options(TcpPacket seg) {
+        return options.parse(seg);
     }
 
     /** §3.10.7.3: SYN-SENT. */
@@ -76,6 +83,7 @@ final class SegmentArrival {
 
     /** §3.10.7.4: the synchronized states and SYN-RECEIVED, one method per step. */
     void inSynchronizedState(TcpPacket seg, long now) {
+        if (c.ts.on && !checkTimestamp(seg, now)) return;
         if (c.state == TcpState.SYN_RECEIVED && simultaneousSynAck(seg)) {
             // Deviation: in a simultaneous open the peer's SYN-ACK carries a SYN we already hold. RFC 9293's
             // acceptability test would reject it; like Linux, we take its ACK and drop the SYN.
@@ -87,12 +95,33 @@ final class SegmentArrival {
         } else if (!checkSequence(seg, now)) {
             return;
         }
+        if (c.ts.on) c.ts.update(options, seg.seq(), now); // RFC 7323 §4.3 (2), once the segment is acceptable
         if (!checkReset(seg, now)) return;
         if (!checkSyn(seg, now)) return;
         if (!checkAck(seg, now)) return;
         // Sixth, the URG bit: jstack delivers urgent data inline and ignores the pointer (RFC 6093 §6).
         processText(seg, now);
         checkFin(now);
+    }
+
+    /**
+     * Before the sequence check when timestamps are in use (RFC 7323 §3.2, §5.3 R1): a segment without the
+     * option, or an old duplicate by PAWS, is dropped; PAWS answers it with an ACK. RSTs pass either way.
+     */
+    private boolean checkTimestamp(TcpPacket seg, long now) {
+        options.parse(seg);
+        if (seg.has(RST)) return true;
+        if (!options.timestamps) {
+            // RFC 7323 §3.2: a non-RST segment without TSopt SHOULD be silently dropped once it is in use.
+            c.layer.count(TcpCounter.tcpTsMissingDropped, 1);
+            return false;
+        }
+        if (c.ts.isOldDuplicate(options, false, now)) {
+            c.layer.count(TcpCounter.tcpPawsDropped, 1);
+            c.pureAckNow = true;
+            return false;
+        }
+        return true;
     }
 
     private boolean simultaneousSynAck(TcpPacket seg) {
@@ -279,8 +308,12 @@ final class SegmentArrival {
         c.queue.acknowledge(ack);
         c.snd.sndUna = ack;
         if (Seq.gt(ack, c.snd.sndNxt)) c.snd.sndNxt = ack;
-        // RFC 6298 §3 (Karn): timing covers only a segment never retransmitted.
-        if (c.timing && Seq.gt(ack, c.rttSeq)) {
+        long tsRtt = c.ts.on ? c.ts.rttSampleNanos(options, now) : -1;
+        if (tsRtt >= 0) {
+            c.rtt.sample(tsRtt); // RFC 7323 §4.2: RTTM, a sample from the echoed timestamp
+            c.timing = false;
+        } else if (c.timing && Seq.gt(ack, c.rttSeq)) {
+            // RFC 6298 §3 (Karn): timing covers only a segment never retransmitted.
             c.rtt.sample(now - c.rttStart);
             c.timing = false;
         }
@@ -310,6 +343,7 @@ final class SegmentArrival {
                 ? ReceiveSpace.Arrival.DROPPED // the host-wide cap on out-of-order memory
                 : c.rcv.accept(segSeq, seg.buffer(), segDataOff, segDataLen);
         c.layer.adjustOutOfOrder(c.rcv.outOfOrderBytes() - heldBefore);
+        if (c.sack.on && arrival != ReceiveSpace.Arrival.OUT_OF_ORDER) c.sack.prune(c.rcv.rcvNxt);
         switch (arrival) {
             case IN_ORDER -> {
                 // RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK at least every second full-sized segment, and
@@ -325,6 +359,7 @@ final class SegmentArrival {
             case FILLED_GAP -> c.ackNow = true; // RFC 5681 §4.2: immediately when a segment fills a gap
             case OUT_OF_ORDER -> {
                 c.pureAckNow = true; // RFC 5681 §4.2: an immediate duplicate ACK for out-of-order data
+                if (c.sack.on) c.sack.onOutOfOrder(c.rcv, segSeq);
                 c.layer.count(TcpCounter.tcpOfoQueued, 1);
             }
             case DROPPED -> {

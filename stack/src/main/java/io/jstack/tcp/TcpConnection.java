@@ -78,6 +78,10 @@ public final class TcpConnection {
 
     private final SegmentArrival arrival = new SegmentArrival(this);
     final KeepAlive keepAlive = new KeepAlive(this);
+    final Timestamps ts;
+    final SackBlocks sack = new SackBlocks();
+    /** The time of the event being processed (a segment, a timer, a user call): what TSvals are taken from. */
+    long now;
     /** Both sides offered window scaling (RFC 7323 §2.2). */
     boolean windowScaleOk;
 
@@ -95,6 +99,7 @@ public final class TcpConnection {
         this.rcvMss = layer.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU minus fixed IP and TCP headers
         this.snd.mss = 536;
         this.cc = new NewReno(536);
+        this.ts = new Timestamps(layer.isn(remotePort, remoteAddr, localPort, 0));
     }
 
     // ---------------------------------------------------------------- queries
@@ -155,6 +160,7 @@ public final class TcpConnection {
 
     public void setNoDelay(boolean on, long now) {
         layer.touch(this);
+        this.now = now;
         noDelay = on;
         if (on) output(now);
     }
@@ -166,6 +172,7 @@ public final class TcpConnection {
     /** Turns keep-alives on with these settings, or off with null (RFC 9293 §3.8.4: off by default). */
     public void setKeepAlive(TcpKeepAlive settings, long now) {
         layer.touch(this);
+        this.now = now;
         keepAlive.set(settings, now);
     }
 
@@ -253,6 +260,9 @@ public final class TcpConnection {
 
     /** Active OPEN (RFC 9293 §3.10.1): send SYN, enter SYN-SENT. */
     void openActive(long now) {
+        this.now = now;
+        ts.on = config.timestamps(); // offered in our SYN; kept if the SYN-ACK carries it too
+        sack.on = config.sack();
         int iss = layer.isn(localPort, remoteAddr, remotePort, now);
         snd.init(iss);
         queue.reset(iss + 1);
@@ -265,6 +275,7 @@ public final class TcpConnection {
 
     /** A SYN arrived at a listener (RFC 9293 §3.10.7.2): record IRS and options, send SYN-ACK. */
     void openPassive(TcpPacket seg, long now) {
+        this.now = now;
         rcv.init(seg.seq());
         takeSynOptions(seg);
         int iss = layer.isn(localPort, remoteAddr, remotePort, now);
@@ -288,7 +299,13 @@ public final class TcpConnection {
     void takeSynOptions(TcpPacket seg) {
         int theirMss = seg.mssOption();
         if (theirMss < 0) theirMss = 536;
-        snd.mss = Math.max(64, Math.min(theirMss, rcvMss));
+        TcpOptions o = arrival.options(seg);
+        // RFC 7323 §3.2 and RFC 2018 §2: each is used only when both SYNs carry it.
+        ts.on = config.timestamps() && o.timestamps;
+        if (ts.on) ts.onSyn(o, seg.seq() + 1, now);
+        sack.on = config.sack() && o.sackPermitted;
+        // RFC 9293 §3.7.1: Eff.snd.MSS leaves room for the options every segment carries (RFC 6691 §2).
+        snd.mss = Math.max(64, Math.min(theirMss, rcvMss) - (ts.on ? 12 : 0));
         cc = new NewReno(snd.mss);
         int ws = seg.windowScaleOption();
         windowScaleOk = ws >= 0 && config.windowScaling();
@@ -326,8 +343,11 @@ public final class TcpConnection {
      * when its sequence number is above the old incarnation's RCV.NXT, so it cannot be an old duplicate.
      */
     boolean yieldsToNewSyn(TcpPacket seg) {
-        return state == TcpState.TIME_WAIT && seg.has(SYN) && !seg.has(ACK_FLAG) && !seg.has(RST)
-                && Seq.gt(seg.seq(), rcv.rcvNxt);
+        if (state != TcpState.TIME_WAIT || !seg.has(SYN) || seg.has(ACK_FLAG) || seg.has(RST)) return false;
+        TcpOptions o = arrival.options(seg);
+        // RFC 6191 §2: with timestamps on both incarnations, a TSval above TS.Recent tells the new one apart.
+        if (ts.on && o.timestamps) return Seq.gt(o.tsVal, ts.tsRecent);
+        return Seq.gt(seg.seq(), rcv.rcvNxt);
     }
 
     // ---------------------------------------------------------------- user calls
@@ -335,6 +355,7 @@ public final class TcpConnection {
     /** SEND (RFC 9293 §3.10.2): queues what fits in the send buffer; returns the count, or -1 if closed. */
     public int send(byte[] b, int off, int len, long now) {
         layer.touch(this);
+        this.now = now;
         if (finQueued || error != null || state == TcpState.CLOSED) return -1;
         int n = queue.write(b, off, len);
         if (state.isSynchronized()) output(now);
@@ -347,6 +368,7 @@ public final class TcpConnection {
      */
     public int receive(byte[] b, int off, int len, long now) {
         layer.touch(this);
+        this.now = now;
         int n = rcv.read(b, off, len);
         if (n == 0) return atEof() ? -1 : 0;
         if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
@@ -359,6 +381,7 @@ public final class TcpConnection {
     /** CLOSE for the sending direction only: the FIN follows the queued data (RFC 9293 §3.10.4). */
     public void shutdownOutput(long now) {
         layer.touch(this);
+        this.now = now;
         if (finQueued || state == TcpState.CLOSED) return;
         switch (state) {
             case SYN_SENT -> {
@@ -386,6 +409,7 @@ public final class TcpConnection {
      */
     public void close(long now) {
         layer.touch(this);
+        this.now = now;
         userClosed = true;
         if (state == TcpState.CLOSED) return;
         if (rcv.readable() > 0 && state.isSynchronized()) {
@@ -399,6 +423,7 @@ public final class TcpConnection {
     /** ABORT (RFC 9293 §3.10.5): send RST in a synchronized state and forget the connection. */
     public void abort(long now) {
         layer.touch(this);
+        this.now = now;
         userClosed = true;
         if (state == TcpState.CLOSED) return;
         if (state.isSynchronized() || state == TcpState.SYN_RECEIVED) {
@@ -415,6 +440,7 @@ public final class TcpConnection {
 
     /** SEGMENT ARRIVES (RFC 9293 §3.10.7) for this connection's 4-tuple. */
     void onSegment(TcpPacket seg, long now) {
+        this.now = now;
         switch (state) {
             case CLOSED -> layer.replyReset(seg, remoteAddr); // §3.10.7.1
             case LISTEN -> {} // listening is done by TcpListenerState
@@ -560,6 +586,7 @@ public final class TcpConnection {
 
     /** Runs every timer that is due at {@code now}. */
     void onTimer(long now) {
+        this.now = now;
         if (closeAt <= now) {
             closeAt = NEVER;
             if (state == TcpState.TIME_WAIT) {

@@ -37,4 +37,7 @@ public enum TcpCounter {
     /** Keep-alive probes sent, and connections given up after unanswered probes (RFC 9293 §3.8.4). */
     tcpKeepAliveProbes,
     tcpKeepAliveTimeouts,
+    /** Segments dropped by PAWS as old duplicates (RFC 7323 §5.3), and for lacking the timestamp option (§3.2). */
+    tcpPawsDropped,
+    tcpTsMissingDropped,
 }

@@ -48,7 +48,12 @@ final class JstackTarget implements Target {
         MemoryLink.Pair pair = MemoryLink.pair(1500);
         peer = pair.b();
         host = new Host(STACK, pair.a(), clock, Ipv4Config.defaults());
-        tcp = TcpLayer.install(host, config, new IsnGenerator(0x5eed, script.name().hashCode()));
+        // The Linux runner's baseline turns timestamps and SACK off unless the script's sysctl: tag turns them on;
+        // jstack's defaults have them off, and the same tag turns them on here.
+        String sysctl = script.tag("sysctl");
+        TcpConfig c = config.withTimestamps(sysctl.contains("net.ipv4.tcp_timestamps=1"))
+                .withSack(sysctl.contains("net.ipv4.tcp_sack=1"));
+        tcp = TcpLayer.install(host, c, new IsnGenerator(0x5eed, script.name().hashCode()));
         listener = null;
         conn = null;
         captured.clear();
