@@ -28,9 +28,22 @@ final class Timestamps {
         this.offset = offset;
     }
 
-    /** RFC 7323 §5.4: our timestamp clock ticks once a millisecond (between 1 ms and 1 s is required). */
+    /** The last TSval handed out: TSvals never go backwards, whatever order event times arrive in. */
+    private int lastTsVal;
+    private boolean anyTsVal;
+
+    /**
+     * RFC 7323 §5.4: our timestamp clock ticks once a millisecond (between 1 ms and 1 s is required) and MUST be
+     * monotone (§5.2). Event times are not strictly ordered (a socket call may read the clock after the loop
+     * read it for the packets it then processes), so the clock never returns less than it did: a TSval that
+     * went back a tick would make the peer's PAWS drop a segment sent later.
+     */
     int clock(long now) {
-        return (int) Math.floorDiv(now, NANOS_PER_TICK) + offset;
+        int t = (int) Math.floorDiv(now, NANOS_PER_TICK) + offset;
+        if (anyTsVal && Seq.lt(t, lastTsVal)) return lastTsVal;
+        anyTsVal = true;
+        lastTsVal = t;
+        return t;
     }
 
     /** §3.2: a SYN (or SYN-ACK) carried the option: take its TSval as the first TS.Recent. */

@@ -95,6 +95,14 @@ class TcpTimestampsTest {
     }
 
     @Test
+    void tsvalNeverGoesBackwardsWhenEventTimesDoRfc7323Section5_4() {
+        var t = new Timestamps(1000);
+        assertEquals(1005, t.clock(5_000_000L));
+        assertEquals(1005, t.clock(4_000_000L)); // an event stamped a millisecond earlier, handled later
+        assertEquals(1007, t.clock(7_000_000L));
+    }
+
+    @Test
     void effectiveMssLeavesRoomForTheTimestampOptionRfc9293Section3_7_1() {
         var p = TcpPeer.start(TS);
         handshake(p);
