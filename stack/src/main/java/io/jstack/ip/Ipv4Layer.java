@@ -1,7 +1,9 @@
 package io.jstack.ip;
 
 import io.jstack.link.Link;
+import io.jstack.link.Offload;
 import io.jstack.stat.CounterSet;
+import io.jstack.wire.IpProtocol;
 import io.jstack.wire.Ipv4Packet;
 import io.jstack.wire.Malformed;
 import java.nio.ByteBuffer;
@@ -173,6 +175,35 @@ public final class Ipv4Layer {
             return;
         }
         fragment(tx, payloadLength, perFragment, ident, protocol, dst);
+    }
+
+    /** What the link finishes for outgoing TCP packets (checksum, segmentation). */
+    public Offload offload() {
+        return link.offload();
+    }
+
+    /**
+     * Sends a TCP segment, with DF, for the link to finish ({@link Link#sendTcp}): its checksum field holds the
+     * pseudo-header sum, and a segment above the MTU (at most {@link Offload#maxTcpPacket()}) is cut by the link
+     * into segments of {@code segmentSize} payload bytes. Only when {@link #offload()} offers it.
+     */
+    public void sendTcp(ByteBuffer tx, int payloadLength, int dst, int segmentSize) {
+        counters.increment(IpCounter.ipOutRequests);
+        int total = HEADROOM + payloadLength;
+        Offload o = link.offload();
+        if (!o.tcpChecksum() || total > Math.max(link.mtu(), o.maxTcpPacket()) || total > tx.capacity()) {
+            counters.increment(IpCounter.ipOutDiscards);
+            return;
+        }
+        int ident = nextIdent;
+        int segments = total <= link.mtu() || segmentSize <= 0 ? 1
+                : (payloadLength - ((tx.get(HEADROOM + 12) & 0xff) >>> 4) * 4 + segmentSize - 1) / segmentSize;
+        nextIdent += Math.max(1, segments); // the link numbers the segments ident, ident+1, ...
+        Ipv4Packet.emit(tx, 0, total, ident & 0xffff, Ipv4Packet.FLAG_DF, config.defaultTtl(), IpProtocol.TCP.code(),
+                address, dst);
+        tx.limit(total).position(0);
+        link.sendTcp(tx, total <= link.mtu() ? 0 : segmentSize);
+        counters.add(IpCounter.ipOutTransmits, segments);
     }
 
     /**

@@ -68,6 +68,21 @@ public final class ImpairedLink implements Link {
         flushOutbound(clock.nanos());
     }
 
+    /** The wrapped link's offload, done here in software so that every wire-sized segment is impaired alone. */
+    @Override
+    public Offload offload() {
+        return inner.offload();
+    }
+
+    @Override
+    public void sendTcp(ByteBuffer packet, int segmentSize) {
+        if (!inner.offload().tcpChecksum()) throw new UnsupportedOperationException("the wrapped link offers no TCP offload");
+        if (offloadScratch == null) offloadScratch = ByteBuffer.allocate(65536);
+        SoftwareOffload.finish(packet, segmentSize, offloadScratch, this::send);
+    }
+
+    private ByteBuffer offloadScratch;
+
     @Override
     public int receive(ByteBuffer dst) {
         long now = clock.nanos();

@@ -24,6 +24,22 @@ public interface Link extends Closeable {
      */
     void send(ByteBuffer packet);
 
+    /** What this link finishes for the host on outgoing TCP packets; {@link Offload#NONE} unless it says so. */
+    default Offload offload() {
+        return Offload.NONE;
+    }
+
+    /**
+     * Sends a TCP/IPv4 packet for the link to finish, as {@link #offload()} allows: its TCP checksum field holds
+     * the folded pseudo-header sum for the whole packet (not complemented), and when {@code segmentSize > 0}
+     * the link cuts the payload into segments of {@code segmentSize} bytes, each with its own IPv4 length,
+     * identification and checksum, sequence number and TCP checksum; FIN and PSH stay on the last segment only.
+     * Links without the offload refuse it.
+     */
+    default void sendTcp(ByteBuffer packet, int segmentSize) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " offers no TCP offload");
+    }
+
     /**
      * Waits until a packet may be waiting, {@link #wakeup()} has been called, or {@code timeoutNanos} has
      * passed. May return early. Called only by the driver loop, never by protocol code.

@@ -25,6 +25,9 @@ public final class MemoryLink implements Link {
     private boolean woken;
     private volatile boolean closed;
     private final AtomicLong dropped = new AtomicLong();
+    private Offload offload = Offload.NONE;
+    private final ByteBuffer offloadScratch = ByteBuffer.allocate(65536);
+    private final SoftwareOffload.Sink offloadSink = this::send;
 
     private MemoryLink(int mtu, int capacity) {
         this.mtu = mtu;
@@ -45,6 +48,34 @@ public final class MemoryLink implements Link {
         a.peer = b;
         b.peer = a;
         return new Pair(a, b);
+    }
+
+    /**
+     * Makes this end offer {@code offload} to its host, done in software ({@link SoftwareOffload}) so the other
+     * end receives ordinary wire-sized packets: tests the host's offload path without a kernel. Before use.
+     */
+    public MemoryLink withOffload(Offload offload) {
+        this.offload = offload;
+        return this;
+    }
+
+    @Override
+    public Offload offload() {
+        return offload;
+    }
+
+    @Override
+    public void sendTcp(ByteBuffer packet, int segmentSize) {
+        if (!offload.tcpChecksum()) throw new UnsupportedOperationException("this MemoryLink offers no TCP offload");
+        if (segmentSize > 0) segmentedPackets++;
+        SoftwareOffload.finish(packet, segmentSize, offloadScratch, offloadSink);
+    }
+
+    private long segmentedPackets;
+
+    /** Packets this end cut into segments for its host (segmentation offload). Event loop, or after it. */
+    public long segmentedPackets() {
+        return segmentedPackets;
     }
 
     @Override

@@ -52,6 +52,26 @@ public final class PcapLink implements Link {
     }
 
     @Override
+    public Offload offload() {
+        return inner.offload();
+    }
+
+    /** Records the segments the link will put on the wire (finished in software), then hands the packet on. */
+    @Override
+    public void sendTcp(ByteBuffer packet, int segmentSize) {
+        if (scratch == null) scratch = ByteBuffer.allocate(65536);
+        SoftwareOffload.finish(packet, segmentSize, scratch, capture);
+        inner.sendTcp(packet, segmentSize);
+    }
+
+    private ByteBuffer scratch;
+    private final SoftwareOffload.Sink capture = this::record;
+
+    private void record(ByteBuffer p) {
+        writer.write(p, p.position(), p.remaining());
+    }
+
+    @Override
     public void await(long timeoutNanos) throws InterruptedException {
         writer.flushIfDue();
         long due = writer.microsUntilFlushDue();

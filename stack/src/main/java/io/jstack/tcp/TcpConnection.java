@@ -530,7 +530,12 @@ public final class TcpConnection {
             int dup = cc.dupAcks();
             long extra = !cc.inRecovery() && dup > 0 && dup < 3 && snd.sndNxt == snd.sndMax ? (long) dup * snd.mss : 0;
             long usable = Math.min(snd.sndWnd, cc.cwnd() + extra) - inFlight;
-            int len = (int) Math.max(0, Math.min(Math.min(snd.mss, unsent), usable));
+            int len = (int) Math.max(0, Math.min(Math.min(layer.burstBytes(snd.mss), unsent), usable));
+            if (len > snd.mss && len % snd.mss != 0 && !(len == unsent && (noDelay || finToSend))) {
+                // Several segments at once for the link to cut (segmentation offload): only whole ones, unless
+                // the short tail would have left on its own too (no Nagle wait: RFC 1122 §4.2.3.4).
+                len -= len % snd.mss;
+            }
             if (unsent > 0 && len == 0) {
                 // RFC 9293 §3.8.6.1: with a zero window and nothing in flight, the persist timer probes it.
                 if (snd.sndWnd < Math.min(snd.mss, unsent) && inFlight == 0 && persistAt == NEVER) {

@@ -7,6 +7,7 @@ import static io.jstack.wire.TcpPacket.SYN;
 import io.jstack.host.Host;
 import io.jstack.ip.Ipv4Layer;
 import io.jstack.ip.TransportHandler;
+import io.jstack.link.Offload;
 import io.jstack.stat.CounterSet;
 import io.jstack.time.Clock;
 import io.jstack.wire.IpProtocol;
@@ -37,6 +38,9 @@ public final class TcpLayer implements TransportHandler {
     private final TcpPacket view = new TcpPacket();
     /** Spare buffer arrays shared by this layer's connections (event loop only). */
     private final RingPool ringPool = new RingPool(RingPool.DEFAULT_MAX_BYTES);
+    /** The link completes checksums (and, when {@link #segmentPayloadLimit} > 0, segments large packets). */
+    private final boolean checksumOffload;
+    private final int segmentPayloadLimit;
     private final TimerQueue timers = new TimerQueue();
     private TcpConnection[] dueScratch = new TcpConnection[16];
     private int nextEphemeral;
@@ -49,6 +53,10 @@ public final class TcpLayer implements TransportHandler {
         this.ip = host.ip();
         this.config = config;
         this.isn = isn;
+        Offload offload = ip.offload();
+        this.checksumOffload = offload.tcpChecksum();
+        this.segmentPayloadLimit = offload.segmentation()
+                ? offload.maxTcpPacket() - Ipv4Packet.MIN_HEADER_LENGTH - TcpPacket.MAX_HEADER_LENGTH : 0;
         this.nextEphemeral = (int) ((isn.isn(0, 0, 0, 0, 0) & 0x7fffffff) % EPHEMERAL_COUNT);
     }
 
@@ -88,6 +96,14 @@ public final class TcpLayer implements TransportHandler {
 
     int mtu() {
         return ip.mtu();
+    }
+
+    /**
+     * The most data one transmit may carry for a connection whose MSS is {@code mss}: one segment, or with
+     * segmentation offload as many whole segments as the link cuts from one packet.
+     */
+    int burstBytes(int mss) {
+        return segmentPayloadLimit > mss ? segmentPayloadLimit - segmentPayloadLimit % mss : mss;
     }
 
     RingPool ringPool() {
@@ -304,13 +320,25 @@ public final class TcpLayer implements TransportHandler {
                 window, optionBytes);
         int i = TcpOptions.write(c, tx, o + TcpPacket.MIN_HEADER_LENGTH, flags, ack, mss, wsShift, dataLen);
         if (dataLen > 0) c.queue.copy(dataSeq, tx, i, dataLen);
-        finish(tx, o, TcpPacket.MIN_HEADER_LENGTH + optionBytes + dataLen, c.remoteAddr);
+        finish(tx, o, TcpPacket.MIN_HEADER_LENGTH + optionBytes + dataLen, c.remoteAddr,
+                dataLen > c.snd.mss ? c.snd.mss : 0, dataLen);
     }
 
     private void finish(ByteBuffer tx, int o, int length, int dst) {
-        TcpPacket.fillChecksum(tx, o, length, ip.address(), dst);
-        counters.increment(TcpCounter.tcpOutSegs);
-        ip.send(tx, length, IpProtocol.TCP.code(), dst, Ipv4Layer.DONT_FRAGMENT);
+        finish(tx, o, length, dst, 0, 0);
+    }
+
+    /** Checksums (or leaves that to the link) and sends; {@code segmentSize > 0}: the link cuts the data. */
+    private void finish(ByteBuffer tx, int o, int length, int dst, int segmentSize, int dataLen) {
+        if (checksumOffload) {
+            TcpPacket.fillPseudoHeaderSum(tx, o, length, ip.address(), dst);
+            counters.add(TcpCounter.tcpOutSegs, segmentSize > 0 ? (dataLen + segmentSize - 1) / segmentSize : 1);
+            ip.sendTcp(tx, length, dst, segmentSize);
+        } else {
+            TcpPacket.fillChecksum(tx, o, length, ip.address(), dst);
+            counters.increment(TcpCounter.tcpOutSegs);
+            ip.send(tx, length, IpProtocol.TCP.code(), dst, Ipv4Layer.DONT_FRAGMENT);
+        }
     }
 
     /** Whether {@code len} more out-of-order bytes fit under the host-wide cap. */

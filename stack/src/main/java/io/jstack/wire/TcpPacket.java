@@ -158,4 +158,13 @@ public final class TcpPacket {
         long sum = Checksum.pseudoHeader(src, dst, IpProtocol.TCP.code(), length);
         buf.putShort(off + CHECKSUM, (short) Checksum.finish(Checksum.partial(buf, off, length, sum)));
     }
+
+    /**
+     * Stores in the checksum field the folded pseudo-header sum for a {@code length}-byte segment, not
+     * complemented: the partial checksum a link with checksum offload completes over the segment's bytes.
+     */
+    public static void fillPseudoHeaderSum(ByteBuffer buf, int off, int length, int src, int dst) {
+        long sum = Checksum.pseudoHeader(src, dst, IpProtocol.TCP.code(), length);
+        buf.putShort(off + CHECKSUM, (short) ~Checksum.finish(sum));
+    }
 }

@@ -7,6 +7,7 @@ import io.jstack.link.ImpairedLink;
 import io.jstack.link.Impairment;
 import io.jstack.link.Link;
 import io.jstack.link.MemoryLink;
+import io.jstack.link.Offload;
 import io.jstack.tcp.TcpConfig;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.time.Clock;
@@ -24,9 +25,22 @@ final class TcpTestNet implements AutoCloseable {
     final TcpLayer a, b;
     final HostLoop loopA, loopB;
     final ImpairedLink impaired;
+    private final MemoryLink.Pair pair;
+
+    /** Packets either end's link segmented for its host. */
+    long offloadedPackets() {
+        return pair.a().segmentedPackets() + pair.b().segmentedPackets();
+    }
 
     TcpTestNet(TcpConfig config, Impairment impairment, long seed) {
-        var pair = MemoryLink.pair(1500, 8192);
+        this(config, impairment, seed, Offload.NONE);
+    }
+
+    /** With {@code offload} offered by both ends of the memory link (done in software there). */
+    TcpTestNet(TcpConfig config, Impairment impairment, long seed, Offload offload) {
+        var pair = this.pair = MemoryLink.pair(1500, 8192);
+        pair.a().withOffload(offload);
+        pair.b().withOffload(offload);
         Link linkA = pair.a();
         impaired = impairment.isNone() ? null : new ImpairedLink(pair.a(), impairment, seed, Clock.system());
         if (impaired != null) linkA = impaired;

@@ -4,9 +4,11 @@ import static io.jstack.socket.TcpTestNet.A;
 import static io.jstack.socket.TcpTestNet.addr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import io.jstack.link.Impairment;
+import io.jstack.link.Offload;
 import io.jstack.tcp.TcpConfig;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -31,7 +33,7 @@ class TcpTransferTest {
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"none", "loss=5%", "reorder=5%", "dup=1%", "corrupt=1%",
-            "loss=5%,reorder=5%,dup=1%,corrupt=1%"})
+            "loss=5%,reorder=5%,dup=1%,corrupt=1%", "offload", "offload,loss=5%,reorder=5%"})
     @Timeout(180)
     void bothDirectionsArriveIntactAtOnce(String impairment) throws Exception {
         transfer(impairment, config());
@@ -54,7 +56,12 @@ class TcpTransferTest {
 
     private void transfer(String impairment, TcpConfig config) throws Exception {
         long seed = Long.getLong("jstack.test.seed", System.nanoTime());
-        try (var net = new TcpTestNet(config, Impairment.parse(impairment), seed);
+        // "offload": both links offer checksum and segmentation offload (TSO), done in software, so the stacks
+        // send up to 64 KiB packets that the link cuts into MSS-sized segments (and impairs one by one).
+        boolean offload = impairment.startsWith("offload");
+        String rest = impairment.replaceFirst("^offload,?", "");
+        try (var net = new TcpTestNet(config, Impairment.parse(rest.isEmpty() ? "none" : rest), seed,
+                offload ? Offload.TCP : Offload.NONE);
              var listener = TcpListener.bind(net.a, 6000, 0);
              var ex = Executors.newVirtualThreadPerTaskExecutor()) {
             Future<TcpSocket> accepted = ex.submit(listener::accept);
@@ -83,6 +90,9 @@ class TcpTransferTest {
             }
             assertEquals(hex(sentByClient.get()), hex(readByServer.get()), why);
             assertEquals(hex(sentByServer.get()), hex(readByClient.get()), why);
+            if (offload) {
+                assertTrue(net.offloadedPackets() > 0, "no packet used segmentation offload");
+            }
             client.close();
             server.close();
             System.out.printf("transfer %s: 2 x %d MiB, A %s, B %s, link %s%n", impairment, BYTES >> 20,

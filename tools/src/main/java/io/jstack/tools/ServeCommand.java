@@ -63,6 +63,10 @@ public final class ServeCommand implements Callable<Integer> {
                     + "(as jstack inspect shows a capture); lines the terminal cannot keep up with are dropped and counted")
     boolean trace;
 
+    @Option(names = "--no-offload",
+            description = "send every packet whole-sized and checksummed: no IFF_VNET_HDR checksum or segmentation offload")
+    boolean noOffload;
+
     @Option(names = "--netns", paramLabel = "NAME",
             description = "create the device inside network namespace NAME (created if absent, deleted on exit if "
                     + "jstack created it); then use: ip netns exec NAME ping ADDR")
@@ -133,7 +137,7 @@ public final class ServeCommand implements Callable<Integer> {
             Impairment impairment = impair == null ? Impairment.NONE : Impairment.parse(impair);
             return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
                     new UdpServiceOptions(!noUdpEcho, !noDns, dns),
-                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed, trace);
+                    new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed, trace, !noOffload);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }

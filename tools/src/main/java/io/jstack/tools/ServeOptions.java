@@ -22,10 +22,11 @@ import java.util.Optional;
  * @param impair impairment of the link in both directions ({@link Impairment#NONE}: none)
  * @param seed   seed of the impairment's random choices, so a run can be repeated
  * @param trace  print one summary line per packet received and sent, live, to standard output
+ * @param offload let the kernel finish TCP checksums and segment large TCP packets (IFF_VNET_HDR), as a NIC does
  */
 public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
         Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed,
-        boolean trace) {
+        boolean trace, boolean offload) {
     /** With the default UDP and TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns) {
@@ -35,13 +36,13 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     /** Without tracing. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed) {
-        this(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, false);
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, false, true);
     }
 
     /** With the default TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns, UdpServiceOptions udp) {
-        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1, false);
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1, false, true);
     }
 
     /** Throws {@link IllegalArgumentException} with a one-line reason when the options do not fit together. */
@@ -67,44 +68,48 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     }
 
     public ServeOptions withTun(String name) {
-        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withIp(Ipv4Address address, HostAddress kernelSide) {
-        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withMtu(int bytes) {
-        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withPcap(Optional<Path> file) {
-        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withNetns(Optional<String> name) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed, trace, offload);
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */
     public ServeOptions withUdp(UdpServiceOptions udp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withTcp(TcpServiceOptions tcp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withImpairment(Impairment impair, long seed) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
     }
 
     public ServeOptions withTrace(boolean on) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, on);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, on, offload);
+    }
+
+    public ServeOptions withOffload(boolean on) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, on);
     }
 
     public TunOptions tunOptions() {
-        return tunOptions(tun, ip, hostIp, mtu, netns);
+        return tunOptions(tun, ip, hostIp, mtu, netns).withOffload(offload);
     }
 
     private static TunOptions tunOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu,
@@ -122,6 +127,7 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
                 + pcap.map(p -> ", capturing to " + p).orElse("")
                 + (impair.isNone() ? "" : ", impairing " + impair + " (seed " + seed + ")")
                 + (trace ? ", tracing packets" : "")
+                + (offload ? "" : ", no offload")
                 + "; try: " + prefix + "ping " + ip;
     }
 }

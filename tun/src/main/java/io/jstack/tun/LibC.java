@@ -36,6 +36,11 @@ final class LibC {
     static final long TUNSETIFF = 0x400454caL;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
+    /** Every read and write starts with a {@code struct virtio_net_hdr} (10 bytes): offload metadata. */
+    static final short IFF_VNET_HDR = 0x4000;
+    static final int VNET_HDR_LEN = 10;
+    static final int VNET_F_NEEDS_CSUM = 1;
+    static final int VNET_GSO_NONE = 0, VNET_GSO_TCPV4 = 1;
     /** {@code struct ifreq}: 16 bytes of name, then a union whose first member is {@code short ifr_flags}. */
     static final int IFREQ_SIZE = 40;
     static final int IFNAMSIZ = 16;
@@ -64,6 +69,12 @@ final class LibC {
 
     /** {@code int ppoll(struct pollfd *, nfds_t, const struct timespec *, const sigset_t *)}. */
     static native int ppoll(long fds, long nfds, long timeout, long sigmask);
+
+    /** {@code ssize_t readv(int, const struct iovec *, int)}. */
+    static native long readv(int fd, long iov, int iovcnt);
+
+    /** {@code ssize_t writev(int, const struct iovec *, int)}. */
+    static native long writev(int fd, long iov, int iovcnt);
 
     /** The native address of a direct buffer's index 0. */
     static long address(ByteBuffer direct) {

@@ -7,5 +7,7 @@ public enum TunCounter {
     ifOutUcastPkts,
     ifOutOctets,
     /** Packets the kernel refused on write (device down, malformed for the kernel). */
-    ifOutErrors
+    ifOutErrors,
+    /** Writes of one large TCP packet the kernel cut into several wire packets (segmentation offload). */
+    ifOutSegmentedWrites
 }

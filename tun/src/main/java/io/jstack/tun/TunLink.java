@@ -2,7 +2,9 @@ package io.jstack.tun;
 
 import com.sun.jna.LastErrorException;
 import io.jstack.link.Link;
+import io.jstack.link.Offload;
 import io.jstack.stat.CounterSet;
+import io.jstack.wire.Checksum;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * whole IP packet, with no header in front. The fd is non-blocking; {@link #await} waits in {@code ppoll} on the
  * TUN fd and an eventfd that {@link #wakeup} writes. No allocation per packet: buffers are direct and their
  * addresses cached.
+ *
+ * <p>With offload ({@link TunOptions#offload()}, the default) the device is opened with {@code IFF_VNET_HDR}: a
+ * 10-byte {@code struct virtio_net_hdr} goes before every packet in both directions, and through it the host
+ * hands the kernel TCP packets of up to 64 KiB with a partial checksum, which the kernel completes and cuts into
+ * MTU-sized segments as a NIC with TSO would ({@link Offload#TCP}). The kernel's own packets arrive whole.
  *
  * <p>Opening creates the device if absent, sets its MTU, gives the kernel side its address, disables IPv6 on it
  * (so the kernel sends no router solicitations into the host) and brings it up. With a namespace, the device is
@@ -52,12 +59,24 @@ public final class TunLink implements Link {
     private long lastRxAddress;
     private ByteBuffer lastTx;
     private long lastTxAddress;
+    // With IFF_VNET_HDR every read and write is {struct virtio_net_hdr, packet}: two-entry iovecs for readv/writev
+    // and the header buffers they point at (native byte order: a legacy TUN header is in the host's order).
+    private final boolean vnet;
+    private final ByteBuffer txHeader = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    private final ByteBuffer rxHeader = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    private final ByteBuffer txIov = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+    private final long txIovAddress = LibC.address(txIov);
+    private final ByteBuffer rxIov = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+    private final long rxIovAddress = LibC.address(rxIov);
 
     private TunLink(TunOptions options, int fd, int eventFd, boolean ownsNamespace) {
         this.options = options;
         this.fd = fd;
         this.eventFd = eventFd;
         this.ownsNamespace = ownsNamespace;
+        this.vnet = options.offload();
+        txIov.putLong(0, LibC.address(txHeader)).putLong(8, LibC.VNET_HDR_LEN);
+        rxIov.putLong(0, LibC.address(rxHeader)).putLong(8, LibC.VNET_HDR_LEN);
         pollFds.putInt(0, fd).putShort(4, LibC.POLLIN).putInt(8, eventFd).putShort(12, LibC.POLLIN);
     }
 
@@ -81,8 +100,8 @@ public final class TunLink implements Link {
         int efd = -1;
         try {
             checkAddressesFree(ip, options);
-            fd = options.netns().isPresent() ? openInNamespace(options.netns().get(), options.name())
-                    : openDevice(options.name());
+            fd = options.netns().isPresent() ? openInNamespace(options.netns().get(), options.name(), options.offload())
+                    : openDevice(options.name(), options.offload());
             efd = eventFd();
             configure(ip, options);
             return new TunLink(options, fd, efd, created);
@@ -165,7 +184,7 @@ public final class TunLink implements Link {
         }
     }
 
-    private static int openInNamespace(String ns, String name) {
+    private static int openInNamespace(String ns, String name, boolean vnet) {
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = Thread.ofPlatform().name("jstack-tun-open").unstarted(() -> {
             try {
@@ -184,7 +203,7 @@ public final class TunLink implements Link {
                     LibC.close(nsFd);
                 }
                 // This thread now lives in the namespace and ends right after: nothing to switch back.
-                result.set(openDevice(name));
+                result.set(openDevice(name, vnet));
             } catch (RuntimeException e) {
                 result.set(e);
             }
@@ -201,7 +220,7 @@ public final class TunLink implements Link {
         return (Integer) r;
     }
 
-    private static int openDevice(String name) {
+    private static int openDevice(String name, boolean vnet) {
         int fd;
         try {
             fd = LibC.open(CLONE_DEVICE, LibC.O_RDWR | LibC.O_NONBLOCK | LibC.O_CLOEXEC);
@@ -217,7 +236,7 @@ public final class TunLink implements Link {
         byte[] ifr = new byte[LibC.IFREQ_SIZE];
         byte[] n = name.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(n, 0, ifr, 0, Math.min(n.length, LibC.IFNAMSIZ - 1));
-        short flags = (short) (LibC.IFF_TUN | LibC.IFF_NO_PI);
+        short flags = (short) (LibC.IFF_TUN | LibC.IFF_NO_PI | (vnet ? LibC.IFF_VNET_HDR : 0));
         ByteBuffer.wrap(ifr).order(ByteOrder.nativeOrder()).putShort(LibC.IFNAMSIZ, flags);
         try {
             LibC.ioctl(fd, LibC.TUNSETIFF, ifr);
@@ -229,7 +248,8 @@ public final class TunLink implements Link {
                 case LibC.EPERM, LibC.EACCES -> new TunException("not root: creating TUN device " + name
                         + " needs CAP_NET_ADMIN; run jstack with sudo");
                 case LibC.EINVAL -> new TunException("device " + name + " exists but is not a TUN device "
-                        + "without packet information (a TAP or another kind?); pick another name with --tun");
+                        + "without packet information" + (vnet ? " and with offload headers (try --no-offload)" : "")
+                        + " (a TAP or another kind?); pick another name with --tun");
                 default -> new TunException("TUNSETIFF on " + name + " failed: errno " + e.getErrorCode(), e);
             };
         }
@@ -269,28 +289,91 @@ public final class TunLink implements Link {
     @Override
     public int receive(ByteBuffer dst) {
         long n;
-        if (dst.isDirect()) {
+        boolean direct = dst.isDirect();
+        long address;
+        int capacity;
+        if (direct) {
             if (dst != lastRx) {
                 lastRx = dst;
                 lastRxAddress = LibC.address(dst);
             }
-            n = LibC.read(fd, lastRxAddress, dst.capacity());
-            if (n < 0) return -1; // EAGAIN: nothing waiting (or the fd is gone after close)
-            dst.clear().limit((int) n);
+            address = lastRxAddress;
+            capacity = dst.capacity();
         } else {
-            n = LibC.read(fd, bounceAddress, Math.min(dst.capacity(), READ_CAPACITY));
-            if (n < 0) return -1;
-            dst.clear();
-            dst.put(0, bounce, 0, (int) n);
-            dst.limit((int) n);
+            address = bounceAddress;
+            capacity = Math.min(dst.capacity(), READ_CAPACITY);
         }
+        if (vnet) {
+            rxIov.putLong(16, address).putLong(24, capacity);
+            n = LibC.readv(fd, rxIovAddress, 2);
+            if (n < LibC.VNET_HDR_LEN) return -1; // EAGAIN: nothing waiting (or the fd is gone after close)
+            n -= LibC.VNET_HDR_LEN;
+        } else {
+            n = LibC.read(fd, address, capacity);
+            if (n < 0) return -1;
+        }
+        dst.clear();
+        if (!direct) dst.put(0, bounce, 0, (int) n);
+        dst.limit((int) n);
+        if (vnet && (rxHeader.get(0) & LibC.VNET_F_NEEDS_CSUM) != 0) completeChecksum(dst, (int) n);
         counters.increment(TunCounter.ifInUcastPkts);
         counters.add(TunCounter.ifInOctets, n);
         return (int) n;
     }
 
+    /**
+     * The kernel left a transport checksum partial (it only does when offloads are negotiated with TUNSETOFFLOAD,
+     * which we do not, so this is a safety net): sum from csum_start to the end into csum_start + csum_offset.
+     */
+    private void completeChecksum(ByteBuffer p, int n) {
+        int start = Short.toUnsignedInt(rxHeader.getShort(6));
+        int at = start + Short.toUnsignedInt(rxHeader.getShort(8));
+        if (start >= n || at + 2 > n) return;
+        long sum = Checksum.partial(p, start, n - start, 0);
+        p.putShort(at, (short) Checksum.finish(sum));
+    }
+
     @Override
     public void send(ByteBuffer packet) {
+        if (vnet) {
+            txHeader.putLong(0, 0).putShort(8, (short) 0); // no offload for this packet
+        }
+        write(packet);
+    }
+
+    @Override
+    public Offload offload() {
+        return vnet ? Offload.TCP : Offload.NONE;
+    }
+
+    /**
+     * Hands the kernel a TCP packet to finish (virtio_net_hdr): NEEDS_CSUM from the TCP header on, and for
+     * {@code segmentSize > 0} GSO_TCPV4, which the kernel segments like a NIC doing TSO.
+     */
+    @Override
+    public void sendTcp(ByteBuffer packet, int segmentSize) {
+        if (!vnet) throw new UnsupportedOperationException("TUN device opened without offload");
+        int p = packet.position();
+        int ipHeader = (packet.get(p) & 0x0f) * 4;
+        int tcpHeader = ((packet.get(p + ipHeader + 12) & 0xff) >>> 4) * 4;
+        txHeader.put(0, (byte) LibC.VNET_F_NEEDS_CSUM)
+                .put(1, (byte) (segmentSize > 0 ? LibC.VNET_GSO_TCPV4 : LibC.VNET_GSO_NONE))
+                .putShort(2, (short) (ipHeader + tcpHeader))
+                .putShort(4, (short) segmentSize)
+                .putShort(6, (short) ipHeader)
+                .putShort(8, (short) 16); // the TCP checksum field (RFC 9293 §3.1)
+        int payload = packet.remaining() - ipHeader - tcpHeader;
+        // Counted as the wire packets the kernel makes of it, as a NIC with TSO counts them.
+        int wire = segmentSize > 0 && payload > segmentSize ? (payload + segmentSize - 1) / segmentSize : 1;
+        write(packet, wire, (wire - 1) * (ipHeader + tcpHeader));
+    }
+
+    private void write(ByteBuffer packet) {
+        write(packet, 1, 0);
+    }
+
+    /** Writes one packet, which leaves as {@code wirePackets} with {@code extraHeaderBytes} of repeated headers. */
+    private void write(ByteBuffer packet, int wirePackets, int extraHeaderBytes) {
         int len = packet.remaining();
         long address;
         if (packet.isDirect()) {
@@ -307,13 +390,20 @@ public final class TunLink implements Link {
             bounce.put(0, packet, packet.position(), len);
             address = bounceAddress;
         }
-        long n = LibC.write(fd, address, len);
+        long n;
+        if (vnet) {
+            txIov.putLong(16, address).putLong(24, len);
+            n = LibC.writev(fd, txIovAddress, 2) - LibC.VNET_HDR_LEN;
+        } else {
+            n = LibC.write(fd, address, len);
+        }
         if (n != len) {
             counters.increment(TunCounter.ifOutErrors);
             return;
         }
-        counters.increment(TunCounter.ifOutUcastPkts);
-        counters.add(TunCounter.ifOutOctets, len);
+        counters.add(TunCounter.ifOutUcastPkts, wirePackets);
+        if (wirePackets > 1) counters.increment(TunCounter.ifOutSegmentedWrites);
+        counters.add(TunCounter.ifOutOctets, len + extraHeaderBytes);
     }
 
     /**
@@ -355,6 +445,6 @@ public final class TunLink implements Link {
     @Override
     public String toString() {
         return "TunLink[" + options.name() + options.netns().map(n -> " in netns " + n).orElse("") + ", mtu "
-                + options.mtu() + "]";
+                + options.mtu() + (vnet ? ", offload" : "") + "]";
     }
 }

@@ -14,9 +14,11 @@ import java.util.regex.Pattern;
  * @param hostAddress     the virtual host's address, only to refuse an address another interface already uses
  * @param netns           network namespace to create the device in; empty for the caller's namespace
  * @param createNamespace create {@code netns} if it does not exist (and delete it again on close)
+ * @param offload         open with {@code IFF_VNET_HDR} and let the kernel finish TCP checksums and segment
+ *                        large TCP packets (TSO) that the host sends
  */
 public record TunOptions(String name, int mtu, Ipv4Address kernelAddress, int prefixLength,
-        Optional<Ipv4Address> hostAddress, Optional<String> netns, boolean createNamespace) {
+        Optional<Ipv4Address> hostAddress, Optional<String> netns, boolean createNamespace, boolean offload) {
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
     private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -35,30 +37,35 @@ public record TunOptions(String name, int mtu, Ipv4Address kernelAddress, int pr
         });
     }
 
-    /** tun0, MTU 1500, kernel side 10.0.0.1/24, host 10.0.0.2, the caller's namespace. */
+    /** tun0, MTU 1500, kernel side 10.0.0.1/24, host 10.0.0.2, the caller's namespace, offloads on. */
     public static TunOptions defaults() {
         return new TunOptions("tun0", 1500, Ipv4Address.parse("10.0.0.1"), 24,
-                Optional.of(Ipv4Address.parse("10.0.0.2")), Optional.empty(), false);
+                Optional.of(Ipv4Address.parse("10.0.0.2")), Optional.empty(), false, true);
     }
 
     public TunOptions withName(String n) {
-        return new TunOptions(n, mtu, kernelAddress, prefixLength, hostAddress, netns, createNamespace);
+        return new TunOptions(n, mtu, kernelAddress, prefixLength, hostAddress, netns, createNamespace, offload);
     }
 
     public TunOptions withMtu(int m) {
-        return new TunOptions(name, m, kernelAddress, prefixLength, hostAddress, netns, createNamespace);
+        return new TunOptions(name, m, kernelAddress, prefixLength, hostAddress, netns, createNamespace, offload);
     }
 
     public TunOptions withKernelAddress(Ipv4Address a, int prefix) {
-        return new TunOptions(name, mtu, a, prefix, hostAddress, netns, createNamespace);
+        return new TunOptions(name, mtu, a, prefix, hostAddress, netns, createNamespace, offload);
     }
 
     public TunOptions withHostAddress(Ipv4Address a) {
-        return new TunOptions(name, mtu, kernelAddress, prefixLength, Optional.of(a), netns, createNamespace);
+        return new TunOptions(name, mtu, kernelAddress, prefixLength, Optional.of(a), netns, createNamespace, offload);
+    }
+
+    /** With or without kernel offloads ({@code IFF_VNET_HDR}): checksum and segmentation of outgoing TCP. */
+    public TunOptions withOffload(boolean on) {
+        return new TunOptions(name, mtu, kernelAddress, prefixLength, hostAddress, netns, createNamespace, on);
     }
 
     /** The device lives in namespace {@code ns}; {@code create} makes it if absent. */
     public TunOptions inNamespace(String ns, boolean create) {
-        return new TunOptions(name, mtu, kernelAddress, prefixLength, hostAddress, Optional.of(ns), create);
+        return new TunOptions(name, mtu, kernelAddress, prefixLength, hostAddress, Optional.of(ns), create, offload);
     }
 }
