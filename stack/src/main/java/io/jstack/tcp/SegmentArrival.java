@@ -83,6 +83,7 @@ final class SegmentArrival {
 
     /** §3.10.7.4: the synchronized states and SYN-RECEIVED, one method per step. */
     void inSynchronizedState(TcpPacket seg, long now) {
+        if (c.ts.on || c.sack.on) options.parse(seg);
         if (c.ts.on && !checkTimestamp(seg, now)) return;
         if (c.state == TcpState.SYN_RECEIVED && simultaneousSynAck(seg)) {
             // Deviation: in a simultaneous open the peer's SYN-ACK carries a SYN we already hold. RFC 9293's
@@ -109,7 +110,6 @@ final class SegmentArrival {
      * option, or an old duplicate by PAWS, is dropped; PAWS answers it with an ACK. RSTs pass either way.
      */
     private boolean checkTimestamp(TcpPacket seg, long now) {
-        options.parse(seg);
         if (seg.has(RST)) return true;
         if (!options.timestamps) {
             // RFC 7323 §3.2: a non-RST segment without TSopt SHOULD be silently dropped once it is in use.
@@ -246,9 +246,13 @@ final class SegmentArrival {
             return false;
         }
         long window = (long) seg.window() << c.snd.sndWndShift;
+        // RFC 6675 §2: an ACK that SACKs new data is a duplicate ACK even if it carries data or a new window.
+        boolean newlySacked = c.sack.on && options.sackBlocks > 0
+                && c.scoreboard.update(options, Seq.max(ack, c.snd.sndUna), c.snd.sndMax);
         if (Seq.gt(ack, c.snd.sndUna)) {
             onNewAck(ack, now);
-        } else if (ack == c.snd.sndUna && isDuplicateAck(seg, window)) {
+        } else if (ack == c.snd.sndUna && (isDuplicateAck(seg, window)
+                || newlySacked && c.snd.sndMax != c.snd.sndUna)) {
             onDuplicateAck(ack, now);
         }
         // Window update, guarded by SND.WL1/SND.WL2 against old segments (§3.10.7.4).
@@ -319,7 +323,9 @@ final class SegmentArrival {
         }
         c.retransmits = 0;
         boolean partial = c.cc.onNewAck(ack, acked, flight);
-        if (partial) c.retransmitFirst(now); // RFC 6582 §3.2 step 3
+        if (c.sack.on) c.scoreboard.prune(ack);
+        // RFC 6582 §3.2 step 3; with SACK, not a hole already retransmitted in this recovery (RFC 6675 §5).
+        if (partial && !(c.sack.on && Seq.lt(ack, c.scoreboard.highRxt))) c.retransmitFirst(now);
         // RFC 6298 §5.2: all data acknowledged: stop the timer; §5.3: new data acknowledged: restart it.
         c.retransmitAt = c.snd.sndUna == c.snd.sndMax ? NEVER : now + c.rtt.rtoNanos();
         c.observer.changed();
@@ -330,7 +336,11 @@ final class SegmentArrival {
             // RFC 5681 §3.2 step 2: retransmit the segment that appears lost, then let cwnd (inflated in
             // step 3) admit new data.
             c.layer.count(TcpCounter.tcpFastRetrans, 1);
+            c.scoreboard.highRxt = c.snd.sndUna; // RFC 6675 §5 step (4.1): a new recovery
             c.retransmitFirst(now);
+        } else if (c.sack.on && c.cc.inRecovery()) {
+            // RFC 6675 §5 step (C): the room this ACK made goes to the next lost hole before any new data.
+            c.retransmitNextHole(now);
         }
     }
 

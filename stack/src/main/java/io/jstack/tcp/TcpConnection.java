@@ -80,6 +80,8 @@ public final class TcpConnection {
     final KeepAlive keepAlive = new KeepAlive(this);
     final Timestamps ts;
     final SackBlocks sack = new SackBlocks();
+    /** What the peer SACKed of our data (RFC 6675), used when {@code sack.on}. */
+    final SendScoreboard scoreboard = new SendScoreboard();
     /** The time of the event being processed (a segment, a timer, a user call): what TSvals are taken from. */
     long now;
     /** Both sides offered window scaling (RFC 7323 §2.2). */
@@ -459,11 +461,34 @@ public final class TcpConnection {
         int seq = snd.sndUna;
         int dataEnd = queue.end();
         int len = Math.min(snd.mss, Math.max(0, dataEnd - seq));
+        // RFC 6675 §4: with SACK, only the hole: bytes the receiver reported holding are not sent again.
+        if (sack.on && scoreboard.ranges() > 0) len = Math.min(len, scoreboard.holeEnd(seq, dataEnd) - seq);
         boolean fin = finQueued && seq + len == finSeq() && Seq.lt(seq + len, snd.sndMax);
         if (len == 0 && !fin) return;
         layer.transmit(this, ACK_FLAG | (fin ? FIN : 0), seq, rcv.rcvNxt, advertiseWindow(), -1, -1, seq, len);
         clearAckPending();
         layer.count(TcpCounter.tcpRetransSegs, 1);
+        if (sack.on && Seq.gt(seq + len, scoreboard.highRxt)) scoreboard.highRxt = seq + len;
+    }
+
+    /**
+     * RFC 6675 §5 step (C), NextSeg rule (1): during recovery, one segment of the next hole the scoreboard deems
+     * lost, on the room a duplicate ACK made; true if one was sent.
+     */
+    boolean retransmitNextHole(long now) {
+        int limit = Seq.min(queue.end(), snd.sndMax);
+        if (!scoreboard.findLostHole(snd.sndUna, limit, snd.mss)) return false;
+        int seq = scoreboard.hole;
+        int len = Math.min(snd.mss, scoreboard.holeEnd(seq, limit) - seq);
+        if (len <= 0) return false;
+        timing = false;
+        layer.transmit(this, ACK_FLAG, seq, rcv.rcvNxt, advertiseWindow(), -1, -1, seq, len);
+        clearAckPending();
+        layer.count(TcpCounter.tcpRetransSegs, 1);
+        layer.count(TcpCounter.tcpSackRetrans, 1);
+        scoreboard.highRxt = seq + len;
+        cc.onHoleRetransmitted(len);
+        return true;
     }
 
     // ---------------------------------------------------------------- output
@@ -636,6 +661,7 @@ public final class TcpConnection {
             }
             default -> {
                 cc.onRetransmitTimeout(snd.flightSize(), snd.sndMax);
+                scoreboard.clear(); // RFC 2018 §8: after a timeout, SACKed data is sent again too
                 // Go back to SND.UNA: the congestion window (one segment now) paces the resend.
                 snd.sndNxt = snd.sndUna;
                 retransmitAt = NEVER;

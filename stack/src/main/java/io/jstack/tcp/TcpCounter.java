@@ -40,4 +40,6 @@ public enum TcpCounter {
     /** Segments dropped by PAWS as old duplicates (RFC 7323 §5.3), and for lacking the timestamp option (§3.2). */
     tcpPawsDropped,
     tcpTsMissingDropped,
+    /** Lost holes retransmitted during recovery from the SACK scoreboard (RFC 6675 §5). */
+    tcpSackRetrans,
 }

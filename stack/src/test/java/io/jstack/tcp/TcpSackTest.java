@@ -122,4 +122,105 @@ class TcpSackTest {
         assertEquals(0, full.options().sackBlocks); // a full one has no room left under the 1500-byte MTU
         assertTrue(full.raw().length <= 1500);
     }
+
+    // ---------------------------------------------------------------- as data sender (RFC 6675)
+
+    private static TcpOptions sackOf(int... startEnd) {
+        var o = new TcpOptions();
+        o.sackBlocks = startEnd.length / 2;
+        for (int i = 0; i < o.sackBlocks; i++) {
+            o.sackStart[i] = startEnd[2 * i];
+            o.sackEnd[i] = startEnd[2 * i + 1];
+        }
+        return o;
+    }
+
+    @Test
+    void scoreboardKeepsOnlyBlocksBetweenSndUnaAndSndMaxRfc2018Section5() {
+        var b = new SendScoreboard();
+        assertTrue(b.update(sackOf(200, 300), 100, 1000));
+        assertFalse(b.update(sackOf(200, 300), 100, 1000)); // nothing new
+        assertFalse(b.update(sackOf(50, 90, 900, 1100, 300, 200), 100, 1000)); // old, beyond SND.MAX, reversed
+        assertTrue(b.update(sackOf(300, 400, 600, 700), 100, 1000));
+        assertEquals(2, b.ranges()); // 200-400 merged, 600-700
+        assertTrue(b.isSacked(399) && !b.isSacked(400) && b.isSacked(600));
+        b.prune(650);
+        assertEquals(1, b.ranges());
+        assertFalse(b.isSacked(640));
+        assertTrue(b.isSacked(650));
+    }
+
+    @Test
+    void aByteIsLostOnceThreeRunsOrMoreThanTwoSegmentsAreSackedAboveItRfc6675Section4() {
+        var b = new SendScoreboard();
+        b.update(sackOf(1100, 1200, 1300, 1400), 1000, 5000);
+        assertFalse(b.isLost(1000, 100)); // two runs, 200 bytes
+        b.update(sackOf(1500, 1501), 1000, 5000);
+        assertTrue(b.isLost(1000, 100)); // three runs
+        var c = new SendScoreboard();
+        c.update(sackOf(2000, 2201), 1000, 5000);
+        assertTrue(c.isLost(1000, 100)); // 201 bytes > 2 * SMSS
+        assertFalse(c.isLost(2100, 100));
+        assertTrue(c.findLostHole(1000, 5000, 100));
+        assertEquals(1000, c.hole);
+        assertEquals(2000, c.holeEnd(1000, 5000));
+        c.highRxt = 2000;
+        assertFalse(c.findLostHole(1000, 5000, 100)); // the hole was retransmitted; nothing lost above the SACKs
+    }
+
+    /** Drains every segment the host sends now. */
+    private static java.util.List<TcpPeer.Segment> drain(TcpPeer p) {
+        var out = new java.util.ArrayList<TcpPeer.Segment>();
+        p.host.poll();
+        byte[] b;
+        while ((b = p.link.receive()) != null) out.add(TcpPeer.parse(b));
+        return out;
+    }
+
+    @Test
+    void aSecondLostHoleIsRetransmittedInTheSameRecoveryRfc6675Section5() {
+        var p = TcpPeer.start(SACK);
+        handshake(p, opts(MSS_1460, SACK_OK), new byte[0]);
+        int mss = 1460;
+        p.write(bytes(40 * mss));
+        // Slow start to a window of 12 segments: the peer acknowledges every segment it gets.
+        int una = p.iss + 1;
+        for (int round = 0; round < 2; round++) {
+            for (var s : drain(p)) {
+                una = s.seq() + s.data().length;
+                p.ack(una, 65535);
+            }
+        }
+        var flight = drain(p);
+        assertTrue(flight.size() >= 8, "segments in flight: " + flight.size());
+        int base = flight.get(0).seq();
+        assertEquals(una, base);
+        // Segments 0 and 3 are lost; 1, 2, 4, 5, 6 arrive, each drawing a duplicate ACK with SACK blocks.
+        var sent = new java.util.ArrayList<TcpPeer.Segment>();
+        int[] arrived = {1, 2, 4, 5, 6};
+        int hiRun = base + mss;
+        for (int k : arrived) {
+            byte[] sack = k <= 2
+                    ? sackBlock(base + mss, base + (k + 1) * mss)
+                    : opts(sackBlock(base + 4 * mss, base + (k + 1) * mss), sackBlock(base + mss, base + 3 * mss));
+            p.sendWithOptions(p.sndNxt, base, flags(TcpFlag.ACK), 65535, sack, new byte[0]);
+            sent.addAll(drain(p));
+        }
+        var retransmitted = sent.stream().filter(s -> s.seq() == base || s.seq() == base + 3 * mss).toList();
+        assertEquals(2, retransmitted.size(), "both holes resent before any cumulative ACK: " + sent.stream()
+                .map(s -> (s.seq() - base) / mss).toList());
+        assertEquals(base, retransmitted.get(0).seq()); // the fast retransmission comes first
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpSackRetrans));
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpFastRetrans));
+        // The first hole's retransmission arrives: a partial ACK up to the second hole, already resent, so
+        // not resent again.
+        p.sendWithOptions(p.sndNxt, base + 3 * mss, flags(TcpFlag.ACK), 65535,
+                sackBlock(base + 4 * mss, base + 7 * mss), new byte[0]);
+        assertTrue(drain(p).stream().noneMatch(s -> s.seq() == base + 3 * mss), "no second copy of hole 2");
+    }
+
+    private static byte[] sackBlock(int start, int end) {
+        return java.nio.ByteBuffer.allocate(12).put((byte) 1).put((byte) 1).put((byte) 5).put((byte) 10)
+                .putInt(start).putInt(end).array();
+    }
 }
