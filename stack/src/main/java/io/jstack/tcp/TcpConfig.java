@@ -12,7 +12,8 @@ import java.time.Duration;
  * @param maxRetransmissions  retransmissions of one segment before the connection is given up as timed out
  *                            (RFC 1122 §4.2.3.5 R2)
  * @param maxSynRetransmissions the same for SYN and SYN-ACK (R2 for SYN: at least 3 minutes in RFC 1122)
- * @param sendBufferBytes     the most data a connection queues for sending
+ * @param sendBufferBytes     the most data a connection queues for sending (1 MiB by default: a few 64 KiB
+ *                            offloaded packets in flight plus room for the writer; memory is taken as used)
  * @param receiveBufferBytes  the most data a connection holds for the application, in order or not; the
  *                            receive window follows its free space
  * @param delayedAck          how long an ACK may wait (RFC 5681 §4.2: under 500 ms; RFC 1122 says 0.5 s)
@@ -59,7 +60,7 @@ public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Dura
 
     public static TcpConfig defaults() {
         return new TcpConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200),
-                Duration.ofSeconds(60), 12, 6, 256 * 1024, 256 * 1024, Duration.ofMillis(40), true, 1000,
+                Duration.ofSeconds(60), 12, 6, 1024 * 1024, 256 * 1024, Duration.ofMillis(40), true, 1000,
                 Duration.ofSeconds(60), 1024, 64L << 20, false, false);
     }
 
