@@ -25,7 +25,7 @@ final class SegmentArrival {
     // The segment being processed, trimmed to the window by checkSequence.
     private int segSeq, segDataOff, segDataLen;
     private boolean segFin, segSyn;
-    /** The timestamp and SACK options of the segment being processed (parsed when timestamps are in use). */
+    /** The timestamp and SACK options of the segment being processed (parsed when either is in use). */
     private final TcpOptions options = new TcpOptions();
 
     SegmentArrival(TcpConnection c) {
