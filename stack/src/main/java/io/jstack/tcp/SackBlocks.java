@@ -15,17 +15,37 @@ final class SackBlocks {
     private final int[] starts = new int[TcpOptions.MAX_SACK_BLOCKS];
     private final int[] ends = new int[TcpOptions.MAX_SACK_BLOCKS];
     private int count;
+    /** A duplicate range to report once, ahead of the other blocks (RFC 2883 D-SACK). */
+    private boolean dsackPending;
+    private int dsackStart, dsackEnd;
 
+    /** Blocks the next ACK can report: the D-SACK block, if any, and the out-of-order runs. */
     int count() {
-        return count;
+        return count + (dsackPending ? 1 : 0);
     }
 
     int start(int i) {
-        return starts[i];
+        return dsackPending ? (i == 0 ? dsackStart : starts[i - 1]) : starts[i];
     }
 
     int end(int i) {
-        return ends[i];
+        return dsackPending ? (i == 0 ? dsackEnd : ends[i - 1]) : ends[i];
+    }
+
+    /**
+     * RFC 2883 §4: data below RCV.NXT arrived again: the next ACK reports [start, end) as the first SACK block
+     * (a D-SACK), so the sender can tell an unnecessary retransmission. Reported once.
+     */
+    void onDuplicate(int start, int end) {
+        if (!Seq.lt(start, end)) return;
+        dsackPending = true;
+        dsackStart = start;
+        dsackEnd = end;
+    }
+
+    /** The blocks went out on an ACK: a D-SACK is reported only once (RFC 2883 §4). */
+    void reported() {
+        dsackPending = false;
     }
 
     /**

@@ -153,6 +153,10 @@ final class SegmentArrival {
         if (segSyn) segSeq++; // the SYN occupies the first sequence number
         if (!acceptable) {
             if (seg.has(RST)) return false;
+            // RFC 2883 §4: data entirely below RCV.NXT is a duplicate; the ACK reports it as a D-SACK.
+            if (c.sack.on && segDataLen > 0 && Seq.lt(segSeq, rcvNxt)) {
+                c.sack.onDuplicate(segSeq, Seq.min(segSeq + segDataLen, rcvNxt));
+            }
             if (c.state == TcpState.TIME_WAIT && seg.has(FIN)) {
                 // §3.10.7.4 eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL.
                 c.closeAt = now + c.config.timeWaitNanos();
@@ -169,6 +173,9 @@ final class SegmentArrival {
         }
         // Trim the front (already received) and the tail (beyond the window).
         int front = rcvNxt - segSeq;
+        if (front > 0 && c.sack.on && segDataLen > 0) {
+            c.sack.onDuplicate(segSeq, segSeq + Math.min(front, segDataLen)); // RFC 2883 §4: the repeated part
+        }
         if (front > 0) {
             int cut = Math.min(front, segDataLen);
             segSeq += cut;

@@ -125,6 +125,7 @@ final class TcpOptions {
                 tx.putInt(i, c.sack.start(k)).putInt(i + 4, c.sack.end(k));
                 i += 8;
             }
+            c.sack.reported();
         }
         return i;
     }

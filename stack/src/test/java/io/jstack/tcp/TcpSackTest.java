@@ -91,6 +91,26 @@ class TcpSackTest {
     }
 
     @Test
+    void aDuplicateSegmentIsReportedOnceAsTheFirstBlockRfc2883Section4() {
+        var p = TcpPeer.start(SACK);
+        handshake(p, opts(MSS_1460, SACK_OK), new byte[0]);
+        // The first of two: its ACK is delayed; the second draws it.
+        p.sendWithOptions(PEER_ISS + 1, p.iss + 1, flags(TcpFlag.ACK), 65535, new byte[0], bytes(1000));
+        assertEquals(PEER_ISS + 1 + 2000, segmentAt(p, 1000, new byte[0]).ack());
+        segmentAt(p, 3000, new byte[0]); // out of order: a run 3000-4000 held
+        var dup = segmentAt(p, 0, new byte[0]); // all below RCV.NXT
+        assertEquals(PEER_ISS + 1 + 2000, dup.ack());
+        assertArrayEquals(new int[] {0, 1000, 3000, 4000}, blocks(dup)); // D-SACK first, then the held run
+        // Partly old: only the repeated part is reported; once.
+        p.sendWithOptions(PEER_ISS + 1 + 1500, p.iss + 1, flags(TcpFlag.ACK), 65535, new byte[0], bytes(1000));
+        p.advanceMillis(40);
+        var partial = p.expect();
+        assertEquals(PEER_ISS + 1 + 2500, partial.ack());
+        assertArrayEquals(new int[] {1500, 2000, 3000, 4000}, blocks(partial));
+        assertArrayEquals(new int[] {5000, 6000, 3000, 4000}, blocks(segmentAt(p, 5000, new byte[0])));
+    }
+
+    @Test
     void atMostFourBlocksFitAndThreeBesideTimestampsRfc2018Section3() {
         var p = TcpPeer.start(SACK);
         handshake(p, opts(MSS_1460, SACK_OK), new byte[0]);
