@@ -84,14 +84,36 @@ public final class Host {
         return all;
     }
 
-    /** Queues {@code task} to run on the polling thread and wakes it. Any thread. */
+    /** Queues {@code task} to run on the polling thread and wakes it if it may be waiting. Any thread. */
     public void execute(Runnable task) {
         tasks.add(task);
         if (stopped) {
             runTasksAfterStop(); // nobody polls any more: the caller runs it, so no socket call waits forever
             return;
         }
-        link.wakeup();
+        if (mayBeWaiting) link.wakeup();
+    }
+
+    /**
+     * False only while a driver that announces its waits ({@link #prepareToWait}) is known to be polling: then
+     * {@link #execute} spares the wake-up (a system call on a TUN device), since the driver looks at the tasks
+     * before it waits. True from the start, so a driver that never announces is always woken.
+     */
+    private volatile boolean mayBeWaiting = true;
+
+    /** The driver is polling: tasks handed over from now on are seen without a wake-up. */
+    public void awake() {
+        mayBeWaiting = false;
+    }
+
+    /**
+     * The driver is about to wait on the link: from now on {@link #execute} wakes it. Returns false if a task came
+     * in meanwhile, and the driver should poll instead of waiting. (The flag is written before the queue is read,
+     * and {@link #execute} writes the queue before it reads the flag: one of the two sees the other.)
+     */
+    public boolean prepareToWait() {
+        mayBeWaiting = true;
+        return tasks.isEmpty();
     }
 
     private volatile boolean stopped;

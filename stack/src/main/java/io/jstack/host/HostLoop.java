@@ -42,10 +42,11 @@ public final class HostLoop implements AutoCloseable {
     private void run() {
         try {
             while (running) {
+                host.awake();
                 if (host.poll()) continue;
                 long now = host.clock().nanos();
                 long wait = Math.min(MAX_WAIT_NANOS, host.pollAt() - now);
-                if (wait > 0) host.link().await(wait);
+                if (wait > 0 && host.prepareToWait()) host.link().await(wait);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
