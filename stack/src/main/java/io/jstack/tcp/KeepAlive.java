@@ -2,6 +2,8 @@ package io.jstack.tcp;
 
 import static io.jstack.wire.TcpPacket.ACK_FLAG;
 
+import io.jstack.wire.Seq;
+
 /**
  * The keep-alive timer of one connection (RFC 9293 §3.8.4, RFC 1122 §4.2.3.6): off by default; when on, a
  * connection that has received nothing for the idle time sends a probe, then one per interval while they go
@@ -52,7 +54,7 @@ final class KeepAlive {
         }
         // Only an idle connection is probed: with data or a FIN outstanding, the retransmission and persist
         // timers already find out whether the peer is there.
-        if (c.snd.sndUna != c.snd.sndMax || c.queue.end() != c.snd.sndNxt) {
+        if (c.snd.sndUna != c.snd.sndMax || Seq.lt(c.snd.sndNxt, c.queue.end())) {
             at = now + settings.idle().toNanos();
             return;
         }

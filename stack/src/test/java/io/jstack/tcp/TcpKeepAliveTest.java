@@ -108,6 +108,20 @@ class TcpKeepAliveTest {
     }
 
     @Test
+    void aHalfClosedConnectionInFinWait2IsProbedTooRfc9293Section3_8_4() {
+        var p = TcpPeer.start().established();
+        p.conn.setKeepAlive(ONE_SECOND, p.now());
+        p.conn.shutdownOutput(p.now());
+        var fin = p.expect();
+        p.ack(fin.seq() + 1, 65535);
+        assertEquals(TcpState.FIN_WAIT_2, p.conn.state());
+        p.advanceMillis(1000);
+        var probe = p.expect();
+        assertEquals(fin.seq(), probe.seq()); // SND.NXT - 1: the FIN's own sequence number
+        assertEquals(0, probe.data().length);
+    }
+
+    @Test
     void connectionWithDataInFlightIsNotProbedRfc9293Section3_8_4() {
         var p = TcpPeer.start(TcpConfig.defaults().withMaxRetransmissions(30)).established();
         p.conn.setKeepAlive(new TcpKeepAlive(Duration.ofMillis(100), Duration.ofMillis(100), 1), p.now());
