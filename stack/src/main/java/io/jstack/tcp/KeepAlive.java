@@ -48,6 +48,10 @@ final class KeepAlive {
 
     /** The deadline passed: probe, wait more, or give up. */
     void onTimeout(long now) {
+        if (c.state == TcpState.SYN_SENT || c.state == TcpState.SYN_RECEIVED) {
+            at = now + settings.idle().toNanos(); // set before the handshake ended: probing starts after it
+            return;
+        }
         if (!c.state.isSynchronized() || c.state == TcpState.TIME_WAIT) {
             at = NEVER;
             return;

@@ -122,6 +122,23 @@ class TcpKeepAliveTest {
     }
 
     @Test
+    void keepAliveSetDuringTheHandshakeProbesOnceEstablishedRfc9293Section3_8_4() {
+        var p = TcpPeer.start();
+        p.conn = p.tcp.connect(TcpPeer.PEER, TcpPeer.PEER_PORT, TcpPeer.PORT, TcpObserver.NONE, p.now());
+        p.conn.setKeepAlive(new TcpKeepAlive(Duration.ofMillis(100), Duration.ofMillis(100), 3), p.now());
+        var syn = p.expect();
+        p.iss = syn.seq();
+        p.advanceMillis(150); // the idle time passes in SYN-SENT: no probe yet
+        p.expectNothing();
+        p.send(new io.jstack.wire.TcpHeader(TcpPeer.PEER_PORT, TcpPeer.PORT, TcpPeer.PEER_ISS, p.iss + 1,
+                flags(TcpFlag.SYN, TcpFlag.ACK), 65535, 0, 1460, -1), new byte[0]);
+        p.expect(); // the handshake's ACK
+        p.advanceMillis(100);
+        var probe = p.expect();
+        assertEquals(p.iss, probe.seq());
+    }
+
+    @Test
     void connectionWithDataInFlightIsNotProbedRfc9293Section3_8_4() {
         var p = TcpPeer.start(TcpConfig.defaults().withMaxRetransmissions(30)).established();
         p.conn.setKeepAlive(new TcpKeepAlive(Duration.ofMillis(100), Duration.ofMillis(100), 1), p.now());
