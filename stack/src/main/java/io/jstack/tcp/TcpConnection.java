@@ -204,11 +204,13 @@ public final class TcpConnection {
     public String describe(long now) {
         return this + String.format(" sndUna=%d sndNxt=+%d sndMax=+%d sndWnd=%d cwnd=%d ssthresh=%d recovery=%b"
                         + " queued=%d finQueued=%b rcvNxt=%d rcvWnd=%d readable=%d ranges=%d finReceived=%b"
-                        + " rto=%dms retransmits=%d retransmitIn=%s persistIn=%s delAckIn=%s closeIn=%s error=%s",
+                        + " rto=%dms retransmits=%d retransmitIn=%s persistIn=%s delAckIn=%s closeIn=%s keepAliveIn=%s"
+                        + " ts=%b sack=%b sackedRanges=%d error=%s",
                 snd.sndUna, snd.sndNxt - snd.sndUna, snd.sndMax - snd.sndUna, snd.sndWnd, cc.cwnd(), cc.ssthresh(),
                 cc.inRecovery(), queue.size(), finQueued, rcv.rcvNxt, rcv.window(), rcv.readable(),
                 rcv.outOfOrderRanges(), finReceived, rtt.rtoNanos() / 1_000_000, retransmits, in(retransmitAt, now),
-                in(persistAt, now), in(delayedAckAt, now), in(closeAt, now), error);
+                in(persistAt, now), in(delayedAckAt, now), in(closeAt, now), in(keepAlive.at, now), ts.on, sack.on,
+                scoreboard.ranges(), error);
     }
 
     private static String in(long at, long now) {
