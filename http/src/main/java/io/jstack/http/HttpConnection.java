@@ -10,22 +10,47 @@ import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One connection's loop, on its own virtual thread: read a request head, run the application, frame its response,
- * repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order because the
- * bytes after one message stay in the buffer for the next (§9.3.2).
+ * One connection's loop, on a virtual thread of its own while it has work: read a request head, run the application,
+ * frame its response, repeat while the connection persists (RFC 9112 §9.3). Pipelined requests are answered in order
+ * because the bytes after one message stay in the buffer for the next (§9.3.2).
+ *
+ * <p>Memory (issue 7): an idle connection waits for its next request with a {@value #SMALL_BYTES}-byte read buffer of
+ * its own, which holds a whole small request head. Only a request that needs more (a longer head, a body, a
+ * response) borrows the server's pooled read and output buffers, and gives them back when it is answered. Where the
+ * connection can tell when it becomes readable (jstack's TCP), an idle connection has no thread either: a thread
+ * starts when bytes arrive ({@link #parkIfIdle}).
  */
-final class HttpConnection implements Runnable {
+final class HttpConnection {
+    /** The read buffer an idle connection keeps: room for the heads wrk, ab and curl send, in one read. */
+    static final int SMALL_BYTES = 512;
+    /** The pooled read buffer a request in progress borrows. */
+    static final int LARGE_BYTES = 16 * 1024;
     private final HttpServer server;
     private final StreamConnection conn;
     private final HttpLimits limits;
     private final RequestParser parser;
-    private final ByteBuffer buf = ByteBuffer.allocate(16 * 1024).flip();
+    private final ByteBuffer small = ByteBuffer.allocate(SMALL_BYTES).flip();
+    /** The read buffer in use: {@link #small}, or a pooled large one while a request needs it. */
+    private ByteBuffer buf = small;
     private InputStream in;
     private ResponseOutput out;
     private boolean busy, draining;
     private boolean eof;
+    /** Whether the next head is the connection's first (its wait is bounded by the header timeout from accept). */
+    private boolean first = true;
+    private long acceptedAt;
+    /** Whether the connection can tell when it becomes readable ({@link StreamConnection#whenReadable}). */
+    private boolean canPark = true;
+    /** Counts idle waits: odd while one is in progress; claiming it makes it even (see {@link #claim}). */
+    private final AtomicInteger waits = new AtomicInteger();
+    private ScheduledFuture<?> idleTimer;
+    /** Set when a thread starts because the connection became readable, so that it reads instead of waiting again. */
+    private boolean woken;
 
     HttpConnection(HttpServer server, StreamConnection conn) {
         this.server = server;
@@ -67,18 +92,58 @@ final class HttpConnection implements Runnable {
         }
     }
 
-    @Override
-    public void run() {
+    /**
+     * Sets the connection up on the accepting thread, then leaves it waiting without a thread if it can, or serves it
+     * on a thread of its own: a new idle connection starts no thread at all.
+     */
+    void start() {
+        if (!setUp()) return;
+        try {
+            if (parkIfIdle()) return;
+        } catch (IOException e) {
+            server.stats().increment(Counter.CLIENT_DISCONNECTS);
+            end();
+            return;
+        }
+        woken = true; // readable already (or it cannot tell): the thread reads at once
+        Thread.ofVirtual().name("http-conn").start(this::serve);
+    }
+
+    /** Counts the connection in and prepares its streams; false (and the connection ended) if it failed. */
+    private boolean setUp() {
         var stats = server.stats();
         stats.increment(Counter.CONNECTIONS_ACCEPTED);
         stats.add(Counter.CONNECTIONS_ACTIVE, 1);
+        acceptedAt = System.nanoTime();
         try {
             // The server coalesces each response into few writes itself; Nagle would only add delayed-ACK stalls.
             conn.setNoDelay(true);
             in = conn.input();
-            out = new ResponseOutput(conn.output(), stats);
-            boolean first = true;
+            out = new ResponseOutput(conn.output(), stats, server.outputBuffers());
+            return true;
+        } catch (IOException e) {
+            stats.increment(Counter.CLIENT_DISCONNECTS);
+        } catch (RuntimeException e) {
+            server.options().errorLog().println("jstack: connection failed: " + e);
+        }
+        end();
+        return false;
+    }
+
+    /**
+     * Answers requests until the connection ends, or until it waits idle without a thread ({@link #parkIfIdle}), in
+     * which case another thread later continues here.
+     */
+    private void serve() {
+        var stats = server.stats();
+        boolean parked = false;
+        try {
             while (true) {
+                releaseBuffers();
+                if (parkIfIdle()) {
+                    parked = true;
+                    return;
+                }
                 RequestParser.Event e = readHead(first);
                 first = false;
                 if (e == null) break;
@@ -103,10 +168,123 @@ final class HttpConnection implements Runnable {
         } catch (RuntimeException e) {
             server.options().errorLog().println("jstack: connection failed: " + e);
         } finally {
-            closeQuietly();
-            stats.add(Counter.CONNECTIONS_ACTIVE, -1);
-            server.remove(this);
+            if (!parked) end();
         }
+    }
+
+    /** The connection is over: close it, give every buffer back, leave the server's set. */
+    private void end() {
+        closeQuietly();
+        releaseBuffers();
+        if (buf != small) {
+            server.readBuffers().give(buf);
+            buf = small;
+        }
+        server.stats().add(Counter.CONNECTIONS_ACTIVE, -1);
+        server.remove(this);
+    }
+
+    /**
+     * Between requests, on a connection that can tell when it becomes readable: ends this thread instead of blocking
+     * in a read, so that an idle connection holds no thread stack (issue 7). Whichever comes first, the connection
+     * becoming readable or the idle (or, before the first request, header) timeout, claims the wait and starts a
+     * thread that carries on. Returns false when the connection must be read as usual (not idle, or it cannot tell).
+     */
+    private boolean parkIfIdle() throws IOException {
+        if (woken) {
+            woken = false; // the connection became readable: read it
+            if (idleTimer != null) idleTimer.cancel(false); // (here rather than on the event loop, which claimed)
+            return false;
+        }
+        if (!canPark || draining || eof || !parser.idle() || buf.hasRemaining()) return false;
+        long timeout = first ? acceptedAt + limits.headerTimeout().toNanos() - System.nanoTime()
+                : limits.idleTimeout().toNanos();
+        if (timeout <= 0) return false; // readHead answers the timeout
+        int wait = waits.incrementAndGet(); // odd: parked; whoever moves it on claims this wait
+        var timer = server.timer().schedule(() -> claim(wait, false), timeout, TimeUnit.NANOSECONDS);
+        idleTimer = timer;
+        StreamConnection.Readiness readiness;
+        try {
+            readiness = conn.whenReadable(() -> claim(wait, true));
+        } catch (IOException e) {
+            timer.cancel(false);
+            if (waits.compareAndSet(wait, wait + 1)) throw e;
+            return true; // the timer claimed the wait first and ends the connection
+        }
+        switch (readiness) {
+            case WILL_NOTIFY -> {
+                return true; // from here on another thread may run this connection: this one touches nothing more
+            }
+            case READABLE_NOW -> {} // carry on in this thread
+            case CANNOT_TELL -> canPark = false; // the kernel's sockets: read as usual from now on
+        }
+        timer.cancel(false);
+        return !waits.compareAndSet(wait, wait + 1); // (if the timer claimed the wait first, it ends the connection)
+    }
+
+    /** The connection became readable or its wait timed out: the first of the two claims the wait and goes on. */
+    private void claim(int wait, boolean readable) {
+        if (!waits.compareAndSet(wait, wait + 1)) return;
+        if (readable) {
+            woken = true;
+            Thread.ofVirtual().name("http-conn").start(this::serve);
+        } else {
+            Thread.ofVirtual().name("http-conn").start(this::idleTimedOut);
+        }
+    }
+
+    /** The wait for a request timed out: as {@link #readHead} does, 408 before the first request, else just close. */
+    private void idleTimedOut() {
+        try {
+            if (first) {
+                // RFC 9110 §15.5.9: 408 when the server would like to close an unused connection.
+                server.stats().increment(Counter.HEADER_TIMEOUTS);
+                Response.simple(out, server, 408, "Request Timeout", false);
+            } else {
+                server.stats().increment(Counter.IDLE_TIMEOUTS);
+            }
+        } catch (IOException e) {
+            // the client went away meanwhile: nothing to answer
+        } catch (RuntimeException e) {
+            server.options().errorLog().println("jstack: connection failed: " + e);
+        } finally {
+            end();
+        }
+    }
+
+    /** Whether the connection waits for its next request without a thread now. */
+    boolean parked() {
+        return (waits.get() & 1) == 1;
+    }
+
+    /**
+     * Between requests: the output buffer goes back to the pool, and so does the large read buffer unless it holds
+     * more pipelined bytes than the small one takes.
+     */
+    private void releaseBuffers() {
+        if (out != null) out.release();
+        parser.shrink();
+        if (buf != small && buf.remaining() <= small.capacity()) {
+            small.clear();
+            small.put(buf);
+            small.flip();
+            server.readBuffers().give(buf);
+            buf = small;
+        }
+    }
+
+    /** Before a read that continues a request: a pooled large buffer takes over the small one's unread bytes. */
+    private void growReadBuffer() {
+        ByteBuffer large = server.readBuffers().take();
+        large.clear();
+        large.put(buf);
+        large.flip();
+        buf = large;
+    }
+
+    /** Whether the connection holds pooled buffers now (for tests: none while idle). */
+    boolean holdsPooledBuffers() {
+        return buf != small || out != null && out.holdsBuffer();
     }
 
     /**
@@ -116,7 +294,7 @@ final class HttpConnection implements Runnable {
      */
     private RequestParser.Event readHead(boolean first) throws IOException {
         long now = System.nanoTime();
-        long headerDeadline = now + limits.headerTimeout().toNanos();
+        long headerDeadline = (first ? acceptedAt : now) + limits.headerTimeout().toNanos();
         long idleDeadline = first ? headerDeadline : now + limits.idleTimeout().toNanos();
         boolean started = first;
         while (true) {
@@ -145,12 +323,36 @@ final class HttpConnection implements Runnable {
         }
     }
 
+    RequestParser parser() {
+        return parser;
+    }
+
+    /** The read buffer in use now (it changes when a request borrows a large one). */
+    ByteBuffer readBuffer() {
+        return buf;
+    }
+
+    HttpLimits limits() {
+        return limits;
+    }
+
+    ResponseOutput output() {
+        return out;
+    }
+
+    InputStream connectionInput() {
+        return in;
+    }
+
     /** Reads more bytes into the buffer; false at end of stream. Throws SocketTimeoutException past the deadline. */
-    private boolean fill(long deadlineNanos) throws IOException {
+    boolean fill(long deadlineNanos) throws IOException {
         if (eof) return false;
         long left = deadlineNanos - System.nanoTime();
         if (left <= 0) throw new SocketTimeoutException("deadline passed");
         conn.setReadTimeout(Duration.ofNanos(Math.max(left, 1_000_000)));
+        // The first read of a request (or of the wait between requests) goes into the small buffer; anything
+        // after it means a long head, a body or a lingering close: worth a large buffer for its duration.
+        if (buf == small && !(parser.idle() && !buf.hasRemaining())) growReadBuffer();
         buf.compact();
         try {
             int n = in.read(buf.array(), buf.arrayOffset() + buf.position(), buf.remaining());
@@ -171,7 +373,7 @@ final class HttpConnection implements Runnable {
         var stats = server.stats();
         stats.increment(Counter.REQUESTS);
         var response = new Response(head, out, server, head.keepAlive());
-        var input = new RequestInput(head, response);
+        var input = new RequestInput(this, head, response);
         Environ environ;
         try {
             environ = EnvironBuilder.build(head, conn, server.options(), input);
@@ -185,17 +387,17 @@ final class HttpConnection implements Runnable {
             body = server.application().call(environ, response);
             if (body == null) throw new IllegalStateException("application returned null instead of a Body");
             response.send(body);
-        } catch (ClientGone gone) {
+        } catch (RequestInput.ClientGone gone) {
             stats.increment(Counter.CLIENT_DISCONNECTS);
             return false;
         } catch (Throwable thrown) {
             if (thrown instanceof Error err && !(thrown instanceof AssertionError)) throw err;
             Throwable t = requestSideCause(thrown);
-            if (t instanceof ClientGone) {
+            if (t instanceof RequestInput.ClientGone) {
                 stats.increment(Counter.CLIENT_DISCONNECTS);
                 return false;
             }
-            if (t instanceof IOException && !(t instanceof BadBody)) {
+            if (t instanceof IOException && !(t instanceof RequestInput.BadBody)) {
                 // the client went away while we wrote: nothing to answer
                 stats.increment(Counter.CLIENT_DISCONNECTS);
                 return false;
@@ -207,7 +409,7 @@ final class HttpConnection implements Runnable {
                 abort();
                 return false;
             }
-            if (t instanceof BadBody bad) {
+            if (t instanceof RequestInput.BadBody bad) {
                 stats.increment(Counter.BAD_REQUESTS);
                 Response.simple(out, server, bad.error.status(), Response.reasonPhrase(bad.error.status()), false);
                 lingeringClose();
@@ -236,7 +438,7 @@ final class HttpConnection implements Runnable {
 
     /** The request-side failure (bad body, client gone) behind an application's wrapping, or {@code t} itself. */
     private static Throwable requestSideCause(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof BadBody || c instanceof ClientGone) return c;
+        for (Throwable c = t; c != null; c = c.getCause()) if (c instanceof RequestInput.BadBody || c instanceof RequestInput.ClientGone) return c;
         return t;
     }
 
@@ -247,123 +449,13 @@ final class HttpConnection implements Runnable {
             long deadline = System.nanoTime() + Duration.ofSeconds(1).toNanos();
             long budget = 256 * 1024;
             buf.clear().flip();
+            if (buf == small) growReadBuffer();
             while (budget > 0 && fill(deadline)) {
                 budget -= buf.remaining();
                 buf.position(buf.limit());
             }
         } catch (IOException ignored) {
             // the client closed first: fine
-        }
-    }
-
-    /** The client closed or reset while the application read its body. */
-    static final class ClientGone extends IOException {
-        private static final long serialVersionUID = 1L;
-
-        ClientGone(String m) {
-            super(m);
-        }
-    }
-
-    /** The request body broke the framing rules (bad chunk, too large): the server answers with its status. */
-    static final class BadBody extends IOException {
-        private static final long serialVersionUID = 1L;
-        final HttpError error;
-
-        BadBody(HttpError error) {
-            super(error.status() + " " + error.reason());
-            this.error = error;
-        }
-    }
-
-    /**
-     * wsgi.input: the request content, ending at Content-Length or the last chunk. The first read sends
-     * {@code 100 Continue} when the client asked for it (RFC 9110 §10.1.1) and no response has started.
-     */
-    final class RequestInput extends InputStream {
-        private final RequestHead head;
-        private final Response response;
-        private ByteBuffer pending;
-        private boolean done;
-        private boolean continueSent;
-
-        RequestInput(RequestHead head, Response response) {
-            this.head = head;
-            this.response = response;
-            this.done = !head.hasBody();
-            if (done) parser.next(buf); // consume the END of a bodiless message
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) return 0;
-            while (true) {
-                if (pending != null && pending.hasRemaining()) {
-                    int n = Math.min(len, pending.remaining());
-                    pending.get(b, off, n);
-                    return n;
-                }
-                if (done) return -1;
-                var e = parser.next(buf);
-                switch (e) {
-                    case BODY -> pending = parser.body();
-                    case END -> done = true;
-                    case ERROR -> throw new BadBody(parser.error());
-                    case NEED_MORE -> {
-                        sendContinueIfExpected();
-                        boolean more;
-                        try {
-                            more = fill(System.nanoTime() + limits.bodyReadTimeout().toNanos());
-                        } catch (SocketTimeoutException t) {
-                            throw new ClientGone("request body read timed out");
-                        }
-                        if (!more) throw new ClientGone("client closed before the end of the request body");
-                    }
-                    default -> throw new IllegalStateException("unexpected " + e);
-                }
-            }
-        }
-
-        @Override
-        public int available() {
-            return pending == null ? 0 : pending.remaining();
-        }
-
-        private void sendContinueIfExpected() throws IOException {
-            if (!head.expectContinue() || continueSent || response.headersSent()) return;
-            continueSent = true;
-            out.ascii("HTTP/1.1 100 Continue\r\n\r\n");
-            out.flush();
-        }
-
-        /**
-         * After the response: reads and discards the rest of the request content so the next request can be parsed,
-         * up to {@code drainBytes}. Returns whether the connection may carry another request.
-         */
-        boolean finish() throws IOException {
-            if (done && (pending == null || !pending.hasRemaining())) return true;
-            // RFC 9110 §10.1.1: we answered without 100 Continue; the client may never send the content.
-            if (head.expectContinue() && !continueSent) return false;
-            long budget = limits.drainBytes();
-            byte[] scrap = new byte[8192];
-            try {
-                while (budget > 0) {
-                    int n = read(scrap, 0, (int) Math.min(scrap.length, budget));
-                    if (n < 0) return true;
-                    budget -= n;
-                }
-            } catch (BadBody | ClientGone e) {
-                return false;
-            }
-            return false;
         }
     }
 }

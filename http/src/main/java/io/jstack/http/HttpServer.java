@@ -4,13 +4,18 @@ import io.jstack.http.gateway.Application;
 import io.jstack.socket.StreamConnection;
 import io.jstack.socket.StreamListener;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 
 /**
  * The HTTP/1.1 server: accepts connections from a {@link StreamListener} (jstack's TCP or the kernel's) and runs one
- * {@link Application} for every request, one virtual thread per connection.
+ * {@link Application} for every request, on a virtual thread per busy connection. The large read and output buffers are
+ * borrowed from the server's pools only while a request is read and answered (see {@link #buffersInUse()}); on a
+ * connection that can tell when it becomes readable (jstack's TCP), an idle connection has no thread either, only a
+ * timer for its idle timeout (see {@link #idleConnections()}).
  *
  * <p>{@link #close(Duration)} shuts down gracefully: the listener closes, idle connections close, requests in
  * flight finish (their responses carry {@code Connection: close}), and whatever remains after the grace period is
@@ -25,7 +30,15 @@ public final class HttpServer implements AutoCloseable {
     private final ServerStats stats = new ServerStats();
     private final HttpDate dates = new HttpDate();
     private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    /** Spare buffers kept: enough for this many requests in progress at once without allocating (≈ 5 MiB). */
+    static final int POOLED_BUFFERS = 64;
+    private final BufferPool<ByteBuffer> readBuffers =
+            new BufferPool<>(() -> ByteBuffer.allocate(HttpConnection.LARGE_BYTES), POOLED_BUFFERS);
+    private final BufferPool<byte[]> outputBuffers =
+            new BufferPool<>(() -> new byte[ResponseOutput.CAPACITY], POOLED_BUFFERS);
     private final Object lock = new Object();
+    /** Idle and header timeouts of connections that wait without a thread. */
+    private final ScheduledThreadPoolExecutor timer;
     private volatile boolean draining;
     private Thread acceptor;
 
@@ -33,6 +46,8 @@ public final class HttpServer implements AutoCloseable {
         this.listener = listener;
         this.application = application;
         this.options = options;
+        this.timer = new ScheduledThreadPoolExecutor(1, Thread.ofVirtual().name("http-timer").factory());
+        timer.setRemoveOnCancelPolicy(true); // a connection woken before its timeout leaves nothing behind
     }
 
     /** Starts serving {@code application} on {@code listener}; the server owns (and closes) the listener. */
@@ -54,7 +69,7 @@ public final class HttpServer implements AutoCloseable {
             var c = new HttpConnection(this, conn);
             connections.add(c);
             if (draining) c.drain();
-            Thread.ofVirtual().name("http-conn").start(c);
+            c.start();
         }
     }
 
@@ -68,6 +83,38 @@ public final class HttpServer implements AutoCloseable {
 
     public ServerOptions options() {
         return options;
+    }
+
+    BufferPool<ByteBuffer> readBuffers() {
+        return readBuffers;
+    }
+
+    BufferPool<byte[]> outputBuffers() {
+        return outputBuffers;
+    }
+
+    /**
+     * Pooled read and output buffers borrowed now: zero while every connection is idle, since a connection holds them
+     * only while one of its requests is read or answered.
+     */
+    public int buffersInUse() {
+        return readBuffers.borrowed() + outputBuffers.borrowed();
+    }
+
+    ScheduledThreadPoolExecutor timer() {
+        return timer;
+    }
+
+    /** Connections waiting for their next request without a thread now. */
+    public int idleConnections() {
+        int n = 0;
+        for (var c : connections) if (c.parked()) n++;
+        return n;
+    }
+
+    /** Connections open now. */
+    public int connectionCount() {
+        return connections.size();
     }
 
     Application application() {
@@ -117,6 +164,7 @@ public final class HttpServer implements AutoCloseable {
         }
         for (var c : connections) c.abort();
         if (acceptor != null) acceptor.join(Duration.ofSeconds(1));
+        timer.shutdownNow();
     }
 
     /** Graceful shutdown with ten seconds' grace; an interrupt cuts the wait short and stays set. */
@@ -127,6 +175,7 @@ public final class HttpServer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             for (var c : connections) c.abort();
+            timer.shutdownNow();
         }
     }
 }

@@ -29,6 +29,8 @@ public final class RequestParser {
     /** RFC 9112 §2.2 SHOULD ignore at least one empty line before the request-line; we bound how many. */
     static final int MAX_LEADING_EMPTY_LINES = 16;
     static final int MAX_CHUNK_LINE_BYTES = 4096;
+    /** The line buffer starts this small and doubles up to the longest line the limits allow (issue 7). */
+    static final int INITIAL_LINE_BYTES = 256;
 
     private static final String[] METHODS = {"GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH"};
     private static final byte[][] METHOD_BYTES = new byte[METHODS.length][];
@@ -38,7 +40,8 @@ public final class RequestParser {
     }
 
     private final HttpLimits limits;
-    private final byte[] line;
+    private final int maxLineBytes;
+    private byte[] line;
     private int lineLength;
     private boolean pendingCr;
     private State state = State.REQUEST_LINE;
@@ -57,7 +60,8 @@ public final class RequestParser {
 
     public RequestParser(HttpLimits limits) {
         this.limits = limits;
-        this.line = new byte[Math.max(Math.max(limits.maxRequestLineBytes(), limits.maxFieldBytes()), MAX_CHUNK_LINE_BYTES)];
+        this.maxLineBytes = Math.max(Math.max(limits.maxRequestLineBytes(), limits.maxFieldBytes()), MAX_CHUNK_LINE_BYTES);
+        this.line = new byte[Math.min(INITIAL_LINE_BYTES, maxLineBytes)];
     }
 
     public State state() {
@@ -74,6 +78,24 @@ public final class RequestParser {
 
     public HttpError error() {
         return error;
+    }
+
+    /**
+     * Between messages, drops a line buffer that a long line grew, so that an idle connection keeps only the initial
+     * {@value #INITIAL_LINE_BYTES} bytes.
+     */
+    public void shrink() {
+        if (idle() && line.length > INITIAL_LINE_BYTES) line = new byte[INITIAL_LINE_BYTES];
+    }
+
+    /** Content bytes the parser will hand out before it needs framing again: of the fixed body or the current chunk. */
+    public long dataLeft() {
+        return state == State.FIXED_BODY || state == State.CHUNK_DATA ? remaining : 0;
+    }
+
+    /** Bytes of line buffer held now. */
+    int lineCapacity() {
+        return line.length;
     }
 
     /** Whether the parser is between messages with no partial line (a safe point to close an idle connection). */
@@ -149,6 +171,7 @@ public final class RequestParser {
                     default -> fail(431, "header field too large");
                 };
             } else {
+                if (lineLength == line.length) line = java.util.Arrays.copyOf(line, Math.min(2 * line.length, maxLineBytes));
                 line[lineLength++] = b;
             }
         }

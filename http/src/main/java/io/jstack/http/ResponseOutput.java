@@ -7,20 +7,32 @@ import java.nio.charset.StandardCharsets;
 /**
  * The connection's output buffer. A response head and the first body bytes are copied into one buffer and leave
  * in one write: a small separate write would meet Nagle and delayed ACK (the 40 ms JDK HttpServer stall).
+ *
+ * <p>The buffer is borrowed from the server's pool at the first write of a response and given back by
+ * {@link #release()} once everything has been flushed, so an idle connection holds none (issue 7). A write of at
+ * least a whole buffer when nothing is pending goes to the stream as it is, without the copy.
  */
 final class ResponseOutput {
     static final int CAPACITY = 64 * 1024;
     private final OutputStream out;
     private final ServerStats stats;
-    private final byte[] buf = new byte[CAPACITY];
+    private final BufferPool<byte[]> pool;
+    private byte[] buf;
     private int count;
 
-    ResponseOutput(OutputStream out, ServerStats stats) {
+    ResponseOutput(OutputStream out, ServerStats stats, BufferPool<byte[]> pool) {
         this.out = out;
         this.stats = stats;
+        this.pool = pool;
     }
 
     void write(byte[] b, int off, int len) throws IOException {
+        if (count == 0 && len >= CAPACITY) {
+            out.write(b, off, len); // nothing to coalesce with: no copy
+            stats.add(ServerStats.Counter.BYTES_OUT, len);
+            return;
+        }
+        if (buf == null) buf = pool.take();
         while (len > 0) {
             if (count == buf.length) drain();
             int n = Math.min(len, buf.length - count);
@@ -49,5 +61,19 @@ final class ResponseOutput {
     void flush() throws IOException {
         drain();
         out.flush();
+    }
+
+    /** Gives the buffer back to the pool; bytes not flushed are dropped (call after {@link #flush} or to abandon). */
+    void release() {
+        count = 0;
+        if (buf != null) {
+            pool.give(buf);
+            buf = null;
+        }
+    }
+
+    /** Whether this output holds a pooled buffer now. */
+    boolean holdsBuffer() {
+        return buf != null;
     }
 }

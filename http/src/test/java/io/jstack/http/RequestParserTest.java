@@ -177,4 +177,20 @@ class RequestParserTest {
         assertEquals(RequestParser.Event.ERROR, p.next(ByteBuffer.wrap(bytes("GET / HTTP/3.0\r\n"))));
         assertEquals(RequestParser.Event.ERROR, p.next(ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\n\r\n"))));
     }
+
+    @Test
+    void lineBufferGrowsForALongFieldAndShrinksBetweenMessagesIssue7() {
+        var p = new RequestParser(LIMITS);
+        assertEquals(RequestParser.INITIAL_LINE_BYTES, p.lineCapacity());
+        String value = "v".repeat(LIMITS.maxFieldBytes() - 3);
+        var in = ByteBuffer.wrap(bytes("GET / HTTP/1.1\r\nHost: a\r\nX: " + value + "\r\n\r\n"));
+        assertEquals(RequestParser.Event.HEAD, p.next(in));
+        assertEquals(value, p.head().field("X"));
+        assertTrue(p.lineCapacity() >= LIMITS.maxFieldBytes());
+        p.shrink(); // not between messages yet: the END is still to come
+        assertTrue(p.lineCapacity() >= LIMITS.maxFieldBytes());
+        assertEquals(RequestParser.Event.END, p.next(in));
+        p.shrink();
+        assertEquals(RequestParser.INITIAL_LINE_BYTES, p.lineCapacity());
+    }
 }

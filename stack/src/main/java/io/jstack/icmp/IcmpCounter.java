@@ -35,6 +35,7 @@ public enum IcmpCounter {
     icmpOutErrors,
     icmpOutDestUnreachs,
     icmpOutTimeExcds,
+    icmpOutParmProbs,
     icmpOutEchoReps,
     /** Errors not sent because RFC 1122 §3.2.2 forbids them. Not an RFC 2011 name. */
     icmpOutErrorsSuppressed,

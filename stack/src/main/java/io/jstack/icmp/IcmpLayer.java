@@ -152,12 +152,23 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
 
     @Override
     public void destinationUnreachable(int code, ByteBuffer buf, int ipOff, long now) {
-        if (sendError(DEST_UNREACHABLE, code, buf, ipOff, now)) counters.increment(IcmpCounter.icmpOutDestUnreachs);
+        if (sendError(DEST_UNREACHABLE, code, 0, buf, ipOff, now)) counters.increment(IcmpCounter.icmpOutDestUnreachs);
     }
 
     @Override
     public void timeExceeded(int code, ByteBuffer buf, int ipOff, long now) {
-        if (sendError(TIME_EXCEEDED, code, buf, ipOff, now)) counters.increment(IcmpCounter.icmpOutTimeExcds);
+        if (sendError(TIME_EXCEEDED, code, 0, buf, ipOff, now)) counters.increment(IcmpCounter.icmpOutTimeExcds);
+    }
+
+    /**
+     * RFC 1122 §3.2.2.5: a host SHOULD send Parameter Problem about a datagram it discards for a header problem
+     * that no other ICMP message describes; the pointer (first octet of the rest of the header) marks the octet.
+     */
+    @Override
+    public void parameterProblem(int pointer, ByteBuffer buf, int ipOff, long now) {
+        if (sendError(IcmpPacket.PARAMETER_PROBLEM, 0, (pointer & 0xff) << 24, buf, ipOff, now)) {
+            counters.increment(IcmpCounter.icmpOutParmProbs);
+        }
     }
 
     /**
@@ -185,8 +196,11 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
         return true;
     }
 
-    /** RFC 792: the error quotes the offending datagram's IP header and its first 8 data bytes. */
-    private boolean sendError(int type, int code, ByteBuffer buf, int ipOff, long now) {
+    /**
+     * RFC 792: the error quotes the offending datagram's IP header and its first 8 data bytes; {@code rest} is the
+     * second word of the ICMP header (zero, or the Parameter Problem pointer).
+     */
+    private boolean sendError(int type, int code, int rest, ByteBuffer buf, int ipOff, long now) {
         if (!mayAnswerWithError(buf, ipOff, ip.address())) {
             counters.increment(IcmpCounter.icmpOutErrorsSuppressed);
             return false;
@@ -203,7 +217,7 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
         ByteBuffer tx = ip.txBuffer();
         int at = Ipv4Layer.HEADROOM;
         tx.put(at + IcmpPacket.HEADER_LENGTH, buf, ipOff, quoted);
-        IcmpPacket.emit(tx, at, type, code, 0, quoted);
+        IcmpPacket.emit(tx, at, type, code, rest, quoted);
         counters.increment(IcmpCounter.icmpOutMsgs);
         ip.send(tx, IcmpPacket.HEADER_LENGTH + quoted, IpProtocol.ICMP.code(), src, 0);
         return true;

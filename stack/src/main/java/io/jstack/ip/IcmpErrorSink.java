@@ -15,6 +15,12 @@ public interface IcmpErrorSink {
     /** Time Exceeded (RFC 792 type 11): code 0 TTL exceeded in transit, 1 fragment reassembly time exceeded. */
     void timeExceeded(int code, ByteBuffer buf, int ipOff, long now);
 
+    /**
+     * Parameter Problem (RFC 792 type 12, code 0): {@code pointer} is the offset in the datagram's header of the
+     * octet where the problem was found (RFC 1122 §3.2.2.5: a host SHOULD send it).
+     */
+    default void parameterProblem(int pointer, ByteBuffer buf, int ipOff, long now) {}
+
     /** A sink that sends nothing. */
     IcmpErrorSink NONE = new IcmpErrorSink() {
         @Override public void destinationUnreachable(int code, ByteBuffer buf, int ipOff, long now) {}

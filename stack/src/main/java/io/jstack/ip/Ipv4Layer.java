@@ -96,6 +96,12 @@ public final class Ipv4Layer {
             // RFC 1122 §3.2.1.1-§3.2.1.2: wrong version or bad checksum MUST be silently discarded; so is every
             // other malformed header (RFC 4293 ipSystemStatsInHdrErrors / InTruncatedPkts).
             counters.increment(m == Malformed.TRUNCATED ? IpCounter.ipInTruncatedPkts : IpCounter.ipInHdrErrors);
+            // RFC 1122 §3.2.2.5: an option list that runs past the header is a parameter problem the sender
+            // SHOULD hear of (as Linux does). The rest of the header checked out, checksum included, so it can be
+            // quoted; the ICMP layer applies the rules of §3.2.2 (no error to a broadcast, about an error, ...).
+            if (m == Malformed.BAD_OPTION) {
+                icmp.parameterProblem(badOptionOffset(packet, ip.headerLength()), packet, 0, now);
+            }
             return;
         }
         // RFC 1122 §3.2.1.3: a host MUST silently discard a datagram whose source is not a single host:
@@ -117,6 +123,27 @@ public final class Ipv4Layer {
             ip = reassembled;
         }
         deliver(ip, now);
+    }
+
+    /**
+     * The offset in the header of the option that runs past it (its type octet), for a Parameter Problem pointer.
+     * Only called after {@link Ipv4Packet#check()} returned {@code BAD_OPTION}, so the header is there.
+     */
+    static int badOptionOffset(ByteBuffer packet, int headerLength) {
+        int i = Ipv4Packet.MIN_HEADER_LENGTH;
+        while (i < headerLength) {
+            int type = Byte.toUnsignedInt(packet.get(i));
+            if (type == 0) break; // End of Option List
+            if (type == 1) { // No Operation
+                i++;
+                continue;
+            }
+            if (i + 1 >= headerLength) return i;
+            int len = Byte.toUnsignedInt(packet.get(i + 1));
+            if (len < 2 || i + len > headerLength) return i;
+            i += len;
+        }
+        return Ipv4Packet.MIN_HEADER_LENGTH;
     }
 
     /** RFC 1122 §3.2.1.3: {0,0} is allowed as a source (a host learning its address); 127/8, 224/4, 240/4 are not. */

@@ -36,6 +36,15 @@ public final class TcpSocket implements StreamConnection {
     private volatile long version;
     private volatile long readTimeoutNanos;
     private volatile boolean closed;
+    /**
+     * Bytes readable as of the event loop's last look (an observer callback or a read): what {@code available()}
+     * answers without a round trip to the loop. It can lag arrivals, never a read, so it never overstates.
+     */
+    private volatile int readableHint;
+    /** The action {@link #whenReadable} registered; event loop only. */
+    private Runnable readableAction;
+    /** Whether the connection's observer is {@link #changed} (accepted sockets; others once they register). */
+    private boolean observing;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
 
@@ -48,7 +57,8 @@ public final class TcpSocket implements StreamConnection {
     static TcpSocket accepted(TcpLayer tcp, TcpConnection c) {
         TcpSocket s = new TcpSocket(tcp);
         s.conn = c;
-        c.setObserver(s::signal);
+        c.setObserver(s::changed);
+        s.observing = true;
         return s;
     }
 
@@ -94,6 +104,45 @@ public final class TcpSocket implements StreamConnection {
             throw error.contains("refused") ? new ConnectException(error) : new SocketException(error);
         }
         return s;
+    }
+
+    /**
+     * Registers {@code action} for the next time a read would not block, unless one would not block now (see
+     * {@link StreamConnection#whenReadable}); a registered action runs on the event loop.
+     */
+    @Override
+    public Readiness whenReadable(Runnable action) throws IOException {
+        Objects.requireNonNull(action);
+        return call(() -> {
+            if (readWouldNotBlock()) return Readiness.READABLE_NOW;
+            readableAction = action;
+            if (!observing) {
+                conn.setObserver(this::changed); // so that the observer also fires the action
+                observing = true;
+            }
+            return Readiness.WILL_NOTIFY;
+        });
+    }
+
+    /** Event loop only: whether a read returns at once (bytes, end of stream, an error, or this side closed). */
+    private boolean readWouldNotBlock() {
+        return closed || conn.readable() > 0 || conn.atEof() || conn.state() == TcpState.CLOSED;
+    }
+
+    /** The connection's observer: wakes blocked callers and runs a registered readable action once it is due. */
+    private void changed() {
+        readableHint = conn.readable();
+        signal();
+        fireReadable();
+    }
+
+    /** Event loop only. */
+    private void fireReadable() {
+        Runnable a = readableAction;
+        if (a != null && readWouldNotBlock()) {
+            readableAction = null;
+            a.run();
+        }
     }
 
     /** Runs {@code task} on the event loop and returns its result. */
@@ -163,6 +212,7 @@ public final class TcpSocket implements StreamConnection {
             int n = call(() -> {
                 seen[0] = version;
                 int r = conn.receive(b, off, len, host.clock().nanos());
+                readableHint = conn.readable();
                 if (r == 0 && conn.state() == TcpState.CLOSED) {
                     error[0] = conn.error();
                     return conn.error() == null ? -1 : -2;
@@ -221,6 +271,7 @@ public final class TcpSocket implements StreamConnection {
         closed = true;
         call(() -> {
             conn.close(host.clock().nanos());
+            fireReadable();
             return null;
         });
         signal();
@@ -232,6 +283,7 @@ public final class TcpSocket implements StreamConnection {
         closed = true;
         call(() -> {
             conn.abort(host.clock().nanos());
+            fireReadable();
             return null;
         });
         signal();
@@ -303,9 +355,10 @@ public final class TcpSocket implements StreamConnection {
             return TcpSocket.this.read(b, off, len);
         }
 
+        /** Bytes a read returns without waiting, as of the event loop's last look: no round trip to the loop. */
         @Override
-        public int available() throws IOException {
-            return call(conn::readable);
+        public int available() {
+            return readableHint;
         }
 
         @Override

@@ -35,8 +35,9 @@ final class ReceiveSpace {
     boolean finPending;
 
     private final ByteRing ring;
-    private final int[] starts = new int[MAX_RANGES];
-    private final int[] ends = new int[MAX_RANGES];
+    private static final int[] NO_RANGES = new int[0];
+    /** Out-of-order ranges, allocated with the first one and dropped when the buffer empties (idle connections hold none). */
+    private int[] starts = NO_RANGES, ends = NO_RANGES;
     private int ranges;
 
     ReceiveSpace(int bufferBytes) {
@@ -131,6 +132,10 @@ final class ReceiveSpace {
         if (!merges && ranges == MAX_RANGES) return Arrival.DROPPED;
         if (!ring.writeAt(seq - rcvNxt, src, index, len)) return Arrival.DROPPED;
         if (!merges) {
+            if (starts.length == 0) {
+                starts = new int[MAX_RANGES];
+                ends = new int[MAX_RANGES];
+            }
             System.arraycopy(starts, i, starts, i + 1, ranges - i);
             System.arraycopy(ends, i, ends, i + 1, ranges - i);
             starts[i] = seq;
@@ -156,14 +161,25 @@ final class ReceiveSpace {
     /** Moves up to {@code len} in-order bytes to the application. */
     int read(byte[] dst, int off, int len) {
         int n = ring.read(dst, off, len);
-        if (ring.size() == 0 && ranges == 0) ring.trim();
+        if (ring.size() == 0 && ranges == 0) release();
         return n;
     }
 
     /** Discards in-order data nobody will read (the application closed). */
     void discard() {
         ring.skip(ring.size());
-        if (ranges == 0) ring.trim();
+        if (ranges == 0) release();
+    }
+
+    /** Nothing held, in order or not: the ring's array goes back to the pool and the range lists go too. */
+    private void release() {
+        ring.trim();
+        starts = ends = NO_RANGES;
+    }
+
+    /** Whether the out-of-order range lists are allocated (they are only while some range is or was recently held). */
+    boolean holdsRangeLists() {
+        return starts.length > 0;
     }
 
     /**

@@ -12,10 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstack.icmp.IcmpCounter;
+import io.jstack.wire.Checksum;
 import io.jstack.wire.Ipv4Address;
 import io.jstack.wire.Ipv4Packet;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -128,9 +130,29 @@ class Ipv4InputTest {
     }
 
     @Test
-    void rfc791MalformedOptionIsDropped() {
-        byte[] p = ipv4(PEER, HOST, 1, 1, 0, 64, new byte[] {7, 9, 4, 0}, echoRequest(1, 1, new byte[8]));
-        assertDropped(p, IpCounter.ipInHdrErrors, "option length past the header");
+    void rfc1122Section3225MalformedOptionIsDroppedWithAParameterProblem() {
+        // NOP, then Record Route claiming 9 bytes in the 3 left: dropped, and a Parameter Problem points at it.
+        byte[] p = ipv4(PEER, HOST, 1, 1, 0, 64, new byte[] {1, 7, 9, 4}, echoRequest(1, 1, new byte[8]));
+        var t = new TestHost();
+        t.send(p);
+        assertEquals(1, t.ip(IpCounter.ipInHdrErrors));
+        assertEquals(0, t.ip(IpCounter.ipInDelivers));
+        List<byte[]> out = t.sent();
+        assertEquals(1, out.size(), "one Parameter Problem, no echo reply");
+        byte[] e = out.get(0);
+        assertEquals(12, e[20], "type: Parameter Problem");
+        assertEquals(0, e[21], "code 0: the pointer marks the error");
+        assertEquals(21, e[24], "pointer: the Record Route option's type octet");
+        assertEquals(0, Checksum.compute(ByteBuffer.wrap(e), 20, e.length - 20));
+        assertArrayEquals(Arrays.copyOf(p, 24 + 8), Arrays.copyOfRange(e, 28, e.length), "quotes header and 8 bytes");
+        assertEquals(1, t.icmp(IcmpCounter.icmpOutParmProbs));
+        assertEquals(0, t.host.internalErrors());
+    }
+
+    @Test
+    void rfc1122Section322MalformedOptionToBroadcastGetsNoParameterProblem() {
+        byte[] p = ipv4(PEER, 0xffffffff, 1, 1, 0, 64, new byte[] {7, 9, 4, 0}, echoRequest(1, 1, new byte[8]));
+        assertDropped(p, IpCounter.ipInHdrErrors, "option length past the header, to the limited broadcast");
     }
 
     @Test

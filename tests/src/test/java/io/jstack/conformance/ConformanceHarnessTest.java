@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.jstack.tcp.TcpConfig;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,5 +135,116 @@ class ConformanceHarnessTest {
         assertEquals("<mss 1460,nop,wscale 7>", Segment.optionString(back.options()));
         byte[] p = s.encode();
         assertEquals(0, Segment.checksum(p, 0, 20, 0), "IPv4 header checksum verifies");
+    }
+
+    // A stack double for the non-TCP scripts: jstack whose outgoing packets a filter rewrites or drops.
+
+    private static Interpreter.Outcome runDouble(String name, UnaryOperator<byte[]> egress) {
+        Catalogue.Entry e = entry(name);
+        return Interpreter.run(e.script(), new JstackTarget(TcpConfig.defaults(), egress), e.stackPort(), e.peerPort());
+    }
+
+    private static boolean isIcmp(byte[] p, int type) {
+        return p[9] == Datagram.ICMP && (p[(p[0] & 0xf) * 4] & 0xff) == type;
+    }
+
+    /** Rewrites a 16-bit field of the ICMP message and fixes the ICMP checksum, so only that field is wrong. */
+    private static byte[] icmpField(byte[] p, int at, int delta) {
+        byte[] q = p.clone();
+        int hl = (q[0] & 0xf) * 4;
+        int v = (((q[hl + at] & 0xff) << 8) | (q[hl + at + 1] & 0xff)) + delta;
+        q[hl + at] = (byte) (v >> 8);
+        q[hl + at + 1] = (byte) v;
+        q[hl + 2] = 0;
+        q[hl + 3] = 0;
+        int sum = Segment.checksum(q, hl, q.length - hl, 0);
+        q[hl + 2] = (byte) (sum >> 8);
+        q[hl + 3] = (byte) sum;
+        return q;
+    }
+
+    @Test
+    void echoReplyWithTheWrongSequenceNumberFailsTheEchoScript() {
+        String name = "icmp-echo/echo-reply-mirrors-request.pkt";
+        assertTrue(run(entry(name), TcpConfig.defaults()).passed(), name + " passes on the real jstack");
+        Interpreter.Outcome o = runDouble(name, p -> isIcmp(p, 0) ? icmpField(p, 6, 1) : p);
+        int id = entry(name).peerPort();
+        assertEquals("line 4: expected packet not matched\n  expected: +0    > icmp echoreply seq 1 len 56\n"
+                + "  actual:   0.000 > icmp echoreply id " + id + " seq 2 len 56 ttl 64   (seq differs)", o.failure());
+    }
+
+    @Test
+    void echoReplyWithOtherDataFailsTheMirrorCheck() {
+        Interpreter.Outcome o = runDouble("icmp-echo/echo-reply-mirrors-request.pkt",
+                p -> isIcmp(p, 0) ? icmpField(p, 20, 1) : p);
+        assertFalse(o.passed());
+        assertTrue(o.failure().endsWith("(data is not the request's data)"), o.failure());
+    }
+
+    @Test
+    void droppedPortUnreachableFailsTheClosedPortScript() {
+        String name = "udp/closed-port-unreachable.pkt";
+        assertTrue(run(entry(name), TcpConfig.defaults()).passed(), name + " passes on the real jstack");
+        Interpreter.Outcome o = runDouble(name, p -> isIcmp(p, 3) ? null : p);
+        assertEquals("line 4: expected packet not matched\n  expected: +0    > icmp unreach port\n"
+                + "  actual:   nothing by 0.030s", o.failure());
+    }
+
+    @Test
+    void portUnreachableQuotingAnotherDatagramFailsTheQuoteCheck() {
+        // The quoted header's identification is bytes 8+4 of the ICMP message.
+        Interpreter.Outcome o = runDouble("udp/closed-port-unreachable.pkt", p -> isIcmp(p, 3) ? icmpField(p, 12, 3) : p);
+        assertFalse(o.passed());
+        assertTrue(o.failure().contains("(quoted identification"), o.failure());
+    }
+
+    @Test
+    void aUdpDatagramWithoutChecksumFailsTheSendScript() {
+        // RFC 1122 §4.1.3.4: the checksum is on by default; a double that sends zero ("none") must fail.
+        Interpreter.Outcome o = runDouble("udp/send-datagram-with-checksum.pkt", p -> {
+            if (p[9] != Datagram.UDP) return p;
+            byte[] q = p.clone();
+            int hl = (q[0] & 0xf) * 4;
+            q[hl + 6] = 0;
+            q[hl + 7] = 0;
+            return q;
+        });
+        assertFalse(o.passed());
+        assertTrue(o.failure().contains("expected: +0    > udp 100"), o.failure());
+        assertTrue(o.failure().endsWith("nosum ttl 64   (no UDP checksum)"), o.failure());
+    }
+
+    @Test
+    void aMissingTimeExceededFailsTheReassemblyTimeoutScript() {
+        Interpreter.Outcome o = runDouble("ipv4/reassembly-timeout-time-exceeded.pkt", p -> isIcmp(p, 11) ? null : p);
+        assertFalse(o.passed());
+        assertTrue(o.failure().contains("expected: +1    > icmp timeexceeded reasm"), o.failure());
+        assertTrue(o.failure().contains("actual:   nothing by 1.150s"), o.failure());
+    }
+
+    @Test
+    void anUnexpectedEchoReplyFailsTheScript() {
+        Interpreter.Outcome o = run("""
+                0     < icmp echo seq 1 len 8
+                +0.1  < icmp echo seq 2 len 8
+                """, TcpConfig.defaults());
+        assertTrue(o.failure().startsWith("unexpected packet before the script's 0.100s step"), o.failure());
+        assertTrue(o.failure().contains("actual:   0.000 > icmp echoreply id 20999 seq 1 len 8 ttl 64"), o.failure());
+    }
+
+    @Test
+    void stackFragmentsAreReassembledBeforeMatching() {
+        Datagram.Sent[] sent = new Datagram.Sent[1];
+        IpSpec udp = IpSpec.parse("udp 3000", true);
+        byte[] whole = Datagram.build(udp, 80, 4000, 4000, null, sent);
+        Datagram.Collector c = new Datagram.Collector();
+        byte[] second = Datagram.build(IpSpec.parse("udp 3000 frag 1480:3008", true), 80, 4000, 4000, null, sent);
+        byte[] first = Datagram.build(IpSpec.parse("udp 3000 frag 0:1480", true), 80, 4000, 4000, null, sent);
+        assertNull(c.offer(second));
+        Datagram.Received r = c.offer(first);
+        assertEquals(2, r.fragments());
+        assertEquals(Datagram.Received.decode(whole).transport().length, r.transport().length);
+        assertEquals(0, Segment.checksum(r.transport(), 0, r.transport().length,
+                Datagram.pseudo(Target.PEER, Target.STACK, Datagram.UDP, r.transport().length)), "UDP checksum verifies");
     }
 }

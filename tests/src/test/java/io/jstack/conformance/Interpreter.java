@@ -23,6 +23,18 @@ final class Interpreter {
 
     private final Target target;
     private final double tolerance;
+    private int peerPort;
+    /** Echo identifiers the script used: replies with others are not the script's. */
+    private final java.util.Set<Integer> echoIds = new java.util.HashSet<>();
+    /** Echo requests by (id << 16 | seq): a reply must return the request's data. */
+    private final java.util.Map<Integer, Datagram.Sent> echoes = new java.util.HashMap<>();
+    /** The last datagram the peer injected (whole): what an expected ICMP error quotes. */
+    private Datagram.Sent lastSent;
+    private final Datagram.Collector collector = new Datagram.Collector();
+    /** The last packet of this script the stack sent: what an injected {@code quotelast} ICMP error quotes. */
+    private byte[] lastFromStack;
+    /** How many fragments a reassembled packet came in, for the trace. */
+    private final java.util.Map<byte[], Integer> fragmentCounts = new java.util.IdentityHashMap<>();
     private Long localIsn;
     private final List<String> trace = new ArrayList<>();
 
@@ -57,6 +69,8 @@ final class Interpreter {
 
     private String execute(Script script, int initialStackPort, int peerPort) {
         stackPort = initialStackPort;
+        this.peerPort = peerPort;
+        echoIds.add(peerPort);
         double last = 0;
         for (Script.Line line : script.lines()) {
             last = line.time();
@@ -83,8 +97,44 @@ final class Interpreter {
                         return diff(line, got + "   (sent too early: " + fmt(c.time()) + "s, tolerance "
                                 + fmt(tolerance) + "s)");
                     }
-                    String why = mismatch(e.p(), c.segment());
+                    String why = c.segment() == null ? "not a TCP segment" : mismatch(e.p(), c.segment());
                     if (why != null) return diff(line, got + "   (" + why + ")");
+                }
+                case Script.ExpectIp e -> {
+                    double deadline = e.anyTime() ? e.time() + ANY_TIME_WAIT : e.latest() + tolerance;
+                    Target.Captured c = next(deadline);
+                    if (e.optional()) {
+                        if (c != null && c.time() >= e.time() - tolerance && ipMismatch(e.spec(), c) == null) {
+                            trace.add("> " + render(c) + "  (optional)");
+                        } else {
+                            pushedBack = c;
+                        }
+                        continue;
+                    }
+                    if (c == null) return diff(line, "nothing by " + fmt(deadline) + "s");
+                    String got = render(c);
+                    trace.add("> " + got);
+                    if (!e.anyTime() && c.time() < e.time() - tolerance) {
+                        return diff(line, got + "   (sent too early: " + fmt(c.time()) + "s, tolerance "
+                                + fmt(tolerance) + "s)");
+                    }
+                    String why = ipMismatch(e.spec(), c);
+                    if (why != null) return diff(line, got + "   (" + why + ")");
+                }
+                case Script.Send m -> {
+                    String u = unexpected(m.time());
+                    if (u != null) return u;
+                    trace.add(fmt(m.time()) + " " + m.text().split("\\s+", 2)[1]);
+                    Datagram.Sent[] sent = new Datagram.Sent[1];
+                    byte[] packet = Datagram.build(m.spec(), stackPort, peerPort, peerPort, lastFromStack, sent);
+                    lastSent = sent[0];
+                    if (m.spec().kind() == IpSpec.Kind.ECHO) {
+                        byte[] t = sent[0].transport();
+                        int id = ((t[4] & 0xff) << 8) | (t[5] & 0xff), seq = ((t[6] & 0xff) << 8) | (t[7] & 0xff);
+                        echoIds.add(id);
+                        echoes.put(id << 16 | seq, sent[0]);
+                    }
+                    target.inject(packet);
                 }
                 case Script.Inject i -> {
                     String u = unexpected(i.time());
@@ -125,7 +175,67 @@ final class Interpreter {
             pushedBack = null;
             return c;
         }
-        return c != null ? null : target.next(deadline);
+        if (c != null) return null;
+        while (true) {
+            c = target.next(deadline);
+            if (c == null) return null;
+            Target.Captured mine = mine(c);
+            if (mine != null) return mine;
+        }
+    }
+
+    /**
+     * The script's own packets, with the stack's fragments put back together: TCP and UDP to the peer's port, echo
+     * replies with an identifier the script used, ICMP errors quoting a datagram of this script (its
+     * identification range, or its ports). Anything else (a late error about another script's datagram, the
+     * kernel's own traffic) is not the script's business.
+     */
+    private Target.Captured mine(Target.Captured c) {
+        Datagram.Received r = collector.offer(c.packet());
+        if (r == null) return null;
+        byte[] p = c.packet();
+        if (r.fragments() > 1) {
+            p = wholePacket(r);
+            fragmentCounts.put(p, r.fragments());
+        }
+        boolean ours = switch (r.protocol()) {
+            case Datagram.TCP -> {
+                Segment s = Segment.decode(p);
+                yield s != null && s.dstPort() == peerPort;
+            }
+            case Datagram.UDP -> r.u16(2) == peerPort;
+            case Datagram.ICMP -> {
+                byte[] t = r.transport();
+                if (t.length >= 8 && t[0] == 0) yield echoIds.contains(r.u16(4));
+                if (!r.isIcmpError() || t.length < 28) yield false;
+                int ident = r.u16(12);
+                int base = Datagram.ident(peerPort, 0);
+                int qhl = (t[8] & 0xf) * 4;
+                int qproto = t[17] & 0xff;
+                boolean portMatch = (qproto == Datagram.TCP || qproto == Datagram.UDP) && t.length >= 8 + qhl + 2
+                        && r.u16(8 + qhl) == peerPort;
+                yield ((ident - base) & 0xffff) < 16 || portMatch;
+            }
+            default -> false;
+        };
+        if (!ours) return null;
+        lastFromStack = p;
+        return new Target.Captured(c.time(), p);
+    }
+
+    private static byte[] wholePacket(Datagram.Received r) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(20 + r.transport().length);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) b.capacity()).putShort((short) r.ident()).putShort((short) 0)
+                .put((byte) r.ttl()).put((byte) r.protocol()).putShort((short) 0).putInt(r.src()).putInt(r.dst())
+                .put(r.transport());
+        b.putShort(10, (short) Segment.checksum(b.array(), 0, 20, 0));
+        return b.array();
+    }
+
+    private String ipMismatch(IpSpec spec, Target.Captured c) {
+        Datagram.Received r = Datagram.Received.decode(c.packet());
+        if (r == null) return "not an IPv4 packet";
+        return Datagram.mismatch(spec, r, stackPort, peerPort, peerPort, lastSent, echoes);
     }
 
     private String unexpected(double t) {
@@ -143,6 +253,7 @@ final class Interpreter {
     }
 
     private void learnIsn(Segment s) {
+        if (s == null) return;
         stackPort = s.srcPort(); // an active open's port is the stack's choice
         if (localIsn == null && (s.flags() & Segment.SYN) != 0) localIsn = (long) s.seq();
     }
@@ -221,6 +332,16 @@ final class Interpreter {
 
     private String render(Target.Captured c) {
         Segment s = c.segment();
+        if (s == null) {
+            Datagram.Received r = Datagram.Received.decode(c.packet());
+            if (r == null) return fmt(c.time()) + " > (not IPv4)";
+            Integer n = fragmentCounts.get(c.packet());
+            if (n != null) {
+                r = new Datagram.Received(r.version(), r.headerLength(), r.ident(), r.ttl(), r.protocol(), r.src(),
+                        r.dst(), r.headerOk(), r.transport(), n);
+            }
+            return fmt(c.time()) + " > " + Datagram.render(r, stackPort, peerPort);
+        }
         int seq = s.seq() - lisn();
         StringBuilder b = new StringBuilder(fmt(c.time())).append(" > ").append(Segment.flagString(s.flags()))
                 .append(' ').append(seq).append(':').append(seq + s.payloadLength()).append('(')

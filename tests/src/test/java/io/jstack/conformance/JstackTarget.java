@@ -13,11 +13,25 @@ import io.jstack.tcp.TcpObserver;
 import io.jstack.tcp.TcpState;
 import io.jstack.time.Clock;
 import io.jstack.time.ManualClock;
+import io.jstack.socket.UdpSocket;
+import io.jstack.udp.UdpLayer;
+import io.jstack.wire.IpProtocol;
+import io.jstack.wire.Ipv4Address;
+import java.io.IOException;
+import java.net.PortUnreachableException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.function.UnaryOperator;
 
 /**
  * jstack in process: a fresh host per script over a {@link MemoryLink} whose other end is the script's peer,
  * under a {@link ManualClock}. Deterministic: time advances only from timer deadline to timer deadline.
+ *
+ * <p>UDP calls use jstack's own {@link UdpSocket} over a {@link UdpLayer} whose event-loop executor runs tasks
+ * at once: this thread is the host's only poller, so that is the event loop. Linux sysctls of a script that
+ * have a jstack equivalent are applied to the host's configuration ({@code net.ipv4.ipfrag_time} sets the
+ * reassembly timeout); the others concern only the Linux runner.
  */
 final class JstackTarget implements Target {
     private static final long START = 1_000_000_000L;
@@ -30,6 +44,9 @@ final class JstackTarget implements Target {
     private TcpConnection conn;
     private int stackPort, peerPort;
     private final ArrayDeque<Captured> captured = new ArrayDeque<>();
+    private final UnaryOperator<byte[]> egress;
+    private UdpLayer udp;
+    private UdpSocket udpSocket;
 
     JstackTarget() {
         this(TcpConfig.defaults());
@@ -37,7 +54,16 @@ final class JstackTarget implements Target {
 
     /** With a different configuration: the harness self-test breaks jstack this way. */
     JstackTarget(TcpConfig config) {
+        this(config, UnaryOperator.identity());
+    }
+
+    /**
+     * A stack double for the harness self-test: every packet jstack sends passes through {@code egress}, which may
+     * rewrite it or return null to drop it.
+     */
+    JstackTarget(TcpConfig config, UnaryOperator<byte[]> egress) {
         this.config = config;
+        this.egress = egress;
     }
 
     @Override
@@ -47,16 +73,31 @@ final class JstackTarget implements Target {
         clock = new ManualClock(START);
         MemoryLink.Pair pair = MemoryLink.pair(1500);
         peer = pair.b();
-        host = new Host(STACK, pair.a(), clock, Ipv4Config.defaults());
+        host = new Host(STACK, pair.a(), clock, ipConfig(script));
         // The Linux runner's baseline turns timestamps and SACK off unless the script's sysctl: tag turns them on;
         // jstack's defaults have them off, and the same tag turns them on here.
         String sysctl = script.tag("sysctl");
         TcpConfig c = config.withTimestamps(sysctl.contains("net.ipv4.tcp_timestamps=1"))
                 .withSack(sysctl.contains("net.ipv4.tcp_sack=1"));
         tcp = TcpLayer.install(host, c, new IsnGenerator(0x5eed, script.name().hashCode()));
+        udp = new UdpLayer(host.ip(), host.icmp(), Runnable::run);
+        host.ip().register(IpProtocol.UDP.code(), udp);
+        udpSocket = null;
         listener = null;
         conn = null;
         captured.clear();
+    }
+
+    /** The script's Linux sysctls that have a jstack equivalent. */
+    private static Ipv4Config ipConfig(Script script) {
+        Ipv4Config d = Ipv4Config.defaults();
+        for (String kv : script.tag("sysctl").split("\\s+")) {
+            if (kv.startsWith("net.ipv4.ipfrag_time=")) {
+                d = new Ipv4Config(d.defaultTtl(), Duration.ofSeconds(Long.parseLong(kv.split("=")[1])),
+                        d.reassemblyMemoryBytes());
+            }
+        }
+        return d;
     }
 
     private double now() {
@@ -73,8 +114,8 @@ final class JstackTarget implements Target {
     private void collect() {
         byte[] p;
         while ((p = peer.receive()) != null) {
-            Segment s = Segment.decode(p);
-            if (s != null && s.dstPort() == peerPort) captured.add(new Captured(now(), s));
+            p = egress.apply(p);
+            if (p != null) captured.add(new Captured(now(), p));
         }
     }
 
@@ -167,10 +208,48 @@ final class JstackTarget implements Target {
                 conn.setNoDelay(true, now);
                 yield "0";
             }
+            case "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose" -> udpCall(c);
             default -> throw new IllegalArgumentException(c.op());
         };
         drain();
         return r;
+    }
+
+    /**
+     * UDP calls on jstack's {@link UdpSocket}. {@code udpconnect} only checks the socket is bound: a jstack
+     * socket has no connect, and reports ICMP errors whether connected or not (RFC 1122 §4.1.3.3).
+     */
+    private String udpCall(Script.Call c) {
+        try {
+            switch (c.op()) {
+                case "udpbind" -> udpSocket = UdpSocket.bind(udp, stackPort);
+                case "udpconnect" -> {
+                    if (udpSocket == null) return "EBADF";
+                }
+                case "udpsend" -> {
+                    udpSocket.send(new Ipv4Address(PEER), peerPort, new byte[c.arg()]);
+                    return Integer.toString(c.arg());
+                }
+                case "udprecv" -> {
+                    var d = udpSocket.receive(Duration.ZERO);
+                    return Integer.toString(Math.min(d.data().length, c.arg()));
+                }
+                case "udpclose" -> {
+                    udpSocket.close();
+                    udpSocket = null;
+                }
+                default -> throw new IllegalArgumentException(c.op());
+            }
+            return "0";
+        } catch (SocketTimeoutException e) {
+            return "EAGAIN";
+        } catch (PortUnreachableException e) {
+            return "ECONNREFUSED";
+        } catch (java.net.NoRouteToHostException e) {
+            return "EHOSTUNREACH";
+        } catch (IOException e) {
+            return "EIO(" + e.getMessage() + ")";
+        }
     }
 
     static String errno(String error) {
@@ -187,6 +266,9 @@ final class JstackTarget implements Target {
 
     @Override
     public void end() {
+        if (udpSocket != null) udpSocket.close();
+        udpSocket = null;
+        udp = null;
         host = null;
         tcp = null;
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  */
 record Script(String name, Map<String, String> tags, List<Line> lines) {
     /** A timed step. {@code time} is in seconds from the script's start; {@code anyTime} for "*". */
-    sealed interface Line permits Inject, Expect, Call, Icmp {
+    sealed interface Line permits Inject, Expect, Call, Icmp, Send, ExpectIp {
         double time();
 
         int lineNo();
@@ -35,6 +35,13 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
      * (stack to peer, sequence number N relative to the stack's ISN, default 1).
      */
     record Icmp(double time, int lineNo, String text, int type, int code, long seq, int mtu) implements Line {}
+
+    /** {@code < icmp echo ...}, {@code < udp ...}, {@code < ip ...}: the peer sends this non-TCP packet. */
+    record Send(double time, int lineNo, String text, IpSpec spec) implements Line {}
+
+    /** {@code > icmp ...}, {@code > udp ...}: the stack must send this non-TCP packet (see {@link Expect}). */
+    record ExpectIp(double time, int lineNo, String text, IpSpec spec, boolean anyTime, double latest, boolean optional)
+            implements Line {}
 
     /** A socket call with its expected result ({@code null}: not checked). */
     record Call(double time, int lineNo, String text, String op, int arg, String expected) implements Line {}
@@ -91,7 +98,14 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
                     latest = t;
                 }
                 String rest = w.length > 1 ? w[1].strip() : "";
-                if (rest.startsWith("<") && rest.substring(1).strip().startsWith("icmp ")) {
+                String body = rest.length() > 1 ? rest.substring(rest.startsWith(">?") ? 2 : 1).strip() : "";
+                boolean ipLine = body.startsWith("udp") || body.startsWith("ip ")
+                        || (body.startsWith("icmp ") && !body.split("\\s+")[1].matches("\\d+"));
+                if (rest.startsWith("<") && ipLine) {
+                    lines.add(new Send(t, n, s, IpSpec.parse(body, true)));
+                } else if (rest.startsWith(">") && ipLine) {
+                    lines.add(new ExpectIp(t, n, s, IpSpec.parse(body, false), any, latest, rest.startsWith(">?")));
+                } else if (rest.startsWith("<") && rest.substring(1).strip().startsWith("icmp ")) {
                     String[] a = rest.substring(1).strip().split("\\s+");
                     long seq = 1;
                     int mtu = 0;
@@ -131,7 +145,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
         String[] w = rest.split("\\s+");
         String op = w[0];
         if (!List.of("listen", "accept", "connect", "connectbcast", "connected", "write", "read", "shutdown", "close", "abort",
-                "nodelay", "keepalive").contains(op)) {
+                "nodelay", "keepalive", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
             throw new IllegalArgumentException("unknown call '" + op + "'");
         }
         int arg = w.length > 1 ? Integer.parseInt(w[1]) : 0;

@@ -1,7 +1,7 @@
 package io.jstack.conformance;
 
 /**
- * The TCP stack a script runs against, seen from the script's peer: it takes the peer's packets, hands back
+ * The IPv4 stack a script runs against, seen from the script's peer: it takes the peer's packets, hands back
  * what the stack sends (with the time it was sent), and performs the script's socket calls. Addresses are
  * fixed: the stack is {@link #STACK} and the peer {@link #PEER}.
  */
@@ -11,8 +11,16 @@ interface Target extends AutoCloseable {
     int SUBNET_BROADCAST = (10 << 24) | 255; // 10.0.0.255
     int LIMITED_BROADCAST = 0xffffffff; // 255.255.255.255
 
-    /** A segment the stack sent, {@code time} seconds after {@link #begin}. */
-    record Captured(double time, Segment segment) {}
+    /**
+     * An IPv4 packet the stack sent, {@code time} seconds after {@link #begin}. Targets hand over every IPv4
+     * packet; the interpreter picks the script's own (its ports, its echo identifier, its quoted datagrams).
+     */
+    record Captured(double time, byte[] packet) {
+        /** The TCP segment it carries, or null. */
+        Segment segment() {
+            return Segment.decode(packet);
+        }
+    }
 
     /** Prepares a fresh run: the stack's port (listen or learned from connect) and the peer's port. */
     void begin(Script script, int stackPort, int peerPort);

@@ -12,6 +12,11 @@ import java.util.function.Supplier;
  * zero or more bytestrings"). The server iterates it once and ALWAYS calls {@link #close()}, after success, error or
  * client disconnect (PEP 3333: "the server or gateway must call that method upon completion of the current request,
  * whether the request was completed normally, or terminated early due to an application error").
+ *
+ * <p>Deviation from PEP 3333, whose bytestrings are immutable: a body may hand out the same array again, once the
+ * server has asked for the chunk after next. The server sends or copies every chunk before that (it looks at most
+ * one chunk ahead: a body of one chunk gets a Content-Length), so two arrays used in turn stream without a copy per
+ * chunk. Middleware that keeps chunks beyond that must copy them.
  */
 public interface Body extends Iterable<byte[]>, AutoCloseable {
     /** The total number of bytes, when known before iterating (PEP 3333's len() hint); the server may use it. */

@@ -165,7 +165,15 @@ public final class DefaultSite implements Application {
         }, length, () -> {});
     }
 
-    /** /echo: the request body back, chunk by chunk as it arrives; same length when the request declared one. */
+    /** Largest /echo chunk. */
+    static final int ECHO_CHUNK = 64 * 1024;
+
+    /**
+     * /echo: the request body back, as it arrives; same length when the request declared one. Each chunk is what has
+     * arrived by then, up to 64 KiB (it never waits for more than one byte). A full chunk is one of two arrays used in
+     * turn, not a copy: the server is done with a chunk before it asks for the one after next ({@link Body}); only a
+     * shorter chunk, the tail or a slow sender's, is a copy of its length.
+     */
     private static Body echo(Environ env, StartResponse sr) {
         var headers = new ArrayList<Header>();
         String type = env.contentType();
@@ -174,11 +182,24 @@ public final class DefaultSite implements Application {
         if (length.isPresent()) headers.add(Header.of("Content-Length", Long.toString(length.getAsLong())));
         sr.start("200 OK", headers);
         InputStream in = env.input();
-        byte[] buf = new byte[64 * 1024];
+        byte[][] bufs = new byte[2][];
+        int[] turn = {0};
         return Body.generate(() -> {
             try {
-                int n = in.read(buf);
-                return n < 0 ? null : java.util.Arrays.copyOf(buf, n);
+                int t = turn[0];
+                if (bufs[t] == null) bufs[t] = new byte[ECHO_CHUNK];
+                byte[] buf = bufs[t];
+                int n = 0;
+                while (n < buf.length) {
+                    int r = in.read(buf, n, buf.length - n);
+                    if (r < 0) break;
+                    n += r;
+                    if (in.available() == 0) break;
+                }
+                if (n == 0) return null;
+                if (n < buf.length) return java.util.Arrays.copyOf(buf, n);
+                turn[0] = 1 - t;
+                return buf;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,100 @@
+package io.jstack.socket;
+
+import static io.jstack.socket.TcpTestNet.A;
+import static io.jstack.socket.TcpTestNet.addr;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.jstack.socket.StreamConnection.Readiness;
+import java.net.SocketException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link TcpSocket#whenReadable}: how an idle server connection waits for bytes without a thread (issue 7), and
+ * {@code available()} answered without a round trip to the event loop.
+ */
+@Timeout(30)
+class TcpSocketReadinessTest {
+    @Test
+    void theActionRunsOnceWhenBytesArriveAndAvailableCountsThem() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5100, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5100), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var ran = new CompletableFuture<Void>();
+            var runs = new AtomicInteger();
+            assertEquals(Readiness.WILL_NOTIFY, server.whenReadable(() -> {
+                runs.incrementAndGet();
+                ran.complete(null);
+            }));
+            assertEquals(0, server.input().available());
+            assertFalse(ran.isDone());
+            client.output().write("hello".getBytes());
+            ran.get(10, TimeUnit.SECONDS);
+            assertEquals(5, server.input().available());
+            byte[] two = new byte[2];
+            assertEquals(2, server.input().read(two, 0, 2));
+            assertEquals(3, server.input().available(), "a read updates what available() answers");
+            client.output().write("!".getBytes());
+            assertEquals("llo!", new String(server.input().readNBytes(4)));
+            assertEquals(1, runs.get(), "the action ran once");
+            // Bytes are already there: nothing to wait for, and the action is not kept.
+            client.output().write("y".getBytes());
+            while (server.input().available() == 0) Thread.onSpinWait(); // until it arrived (bounded by @Timeout)
+            assertEquals(Readiness.READABLE_NOW, server.whenReadable(() -> runs.incrementAndGet()));
+            assertEquals(1, runs.get());
+            client.close();
+            server.close();
+        }
+    }
+
+    @Test
+    void thePeersFinMakesTheConnectionReadable() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5101, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5101), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var ran = new CompletableFuture<Void>();
+            assertEquals(Readiness.WILL_NOTIFY, server.whenReadable(() -> ran.complete(null)));
+            client.shutdownOutput();
+            ran.get(10, TimeUnit.SECONDS);
+            assertEquals(-1, server.input().read());
+            client.close();
+            server.close();
+        }
+    }
+
+    @Test
+    void closingThisSideRunsTheAction() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5102, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5102), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var ran = new CompletableFuture<Void>();
+            assertEquals(Readiness.WILL_NOTIFY, server.whenReadable(() -> ran.complete(null)));
+            server.close();
+            ran.get(10, TimeUnit.SECONDS);
+            assertThrows(SocketException.class, () -> server.input().read());
+            client.close();
+        }
+    }
+
+    @Test
+    void aConnectedSocketNotifiesToo() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5103, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5103), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var ran = new CompletableFuture<Void>();
+            assertEquals(Readiness.WILL_NOTIFY, client.whenReadable(() -> ran.complete(null)));
+            server.output().write("hi".getBytes());
+            ran.get(10, TimeUnit.SECONDS);
+            assertEquals(2, client.input().available());
+            assertEquals("hi", new String(client.input().readNBytes(2)));
+            client.close();
+            server.close();
+        }
+    }
+}
