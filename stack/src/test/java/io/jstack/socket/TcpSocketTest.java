@@ -59,6 +59,38 @@ class TcpSocketTest {
     }
 
     @Test
+    void connectToABroadcastOrMulticastAddressFailsRfc1122Section4_2_3_10() {
+        try (var net = TcpTestNet.clean()) {
+            for (String a : new String[] {"255.255.255.255", "224.0.0.9"}) {
+                int bad = io.jstack.wire.Ipv4Address.parse(a).value();
+                var e = assertThrows(SocketException.class,
+                        () -> TcpSocket.connect(net.b, addr(bad, 80), Duration.ofSeconds(5)));
+                assertTrue(e.getMessage().startsWith("Network is unreachable"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void keepAliveProbesAreAnsweredAndTheIdleConnectionStaysRfc9293Section3_8_4() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5010, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5010), Duration.ofSeconds(5));
+            var server = listener.accept();
+            client.setKeepAlive(new io.jstack.tcp.TcpKeepAlive(Duration.ofMillis(20), Duration.ofMillis(20), 2));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (net.b.counters().get(TcpCounter.tcpKeepAliveProbes) < 5 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            assertTrue(net.b.counters().get(TcpCounter.tcpKeepAliveProbes) >= 5, "probes were sent");
+            assertEquals(0, net.b.counters().get(TcpCounter.tcpKeepAliveTimeouts)); // each was answered
+            assertEquals(TcpState.ESTABLISHED, client.state());
+            server.output().write(7);
+            assertEquals(7, client.input().read());
+            client.close();
+            server.close();
+        }
+    }
+
+    @Test
     void connectTimesOutWhenNobodyAnswers() {
         try (var net = TcpTestNet.clean()) {
             int nowhere = io.jstack.wire.Ipv4Address.parse("10.0.0.99").value();
