@@ -6,6 +6,7 @@ import io.jstack.link.MemoryLink;
 import io.jstack.tcp.IsnGenerator;
 import io.jstack.tcp.TcpConfig;
 import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpKeepAlive;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpListenerState;
 import io.jstack.tcp.TcpObserver;
@@ -103,8 +104,12 @@ final class JstackTarget implements Target {
      * doubling from 200 ms; jstack counts retransmissions, which is the same when its RTO starts at 200 ms.
      */
     private TcpConfig tcpConfig(Script script) {
-        TcpConfig c = config;
-        for (String kv : script.tag("sysctl").split("\\s+")) {
+        // The Linux runner's baseline turns timestamps and SACK off unless the script's sysctl: tag turns them on;
+        // jstack's defaults have them off, and the same tag turns them on here.
+        String sysctl = script.tag("sysctl");
+        TcpConfig c = config.withTimestamps(sysctl.contains("net.ipv4.tcp_timestamps=1"))
+                .withSack(sysctl.contains("net.ipv4.tcp_sack=1"));
+        for (String kv : sysctl.split("\\s+")) {
             if (kv.startsWith("net.ipv4.tcp_retries2=")) c = c.withMaxRetransmissions(Integer.parseInt(kv.split("=")[1]));
         }
         return c;
@@ -210,7 +215,10 @@ final class JstackTarget implements Target {
                 conn.abort(now);
                 yield "0";
             }
-            case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
+            case "keepalive" -> { // as Linux's SO_KEEPALIVE with TCP_KEEPIDLE = TCP_KEEPINTVL = N seconds
+                conn.setKeepAlive(TcpKeepAlive.every(java.time.Duration.ofSeconds(c.arg())), now);
+                yield "0";
+            }
             case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
             case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
             case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data

@@ -73,7 +73,7 @@ final class Report {
             Map.entry(23, "duration: a script would wait 3 minutes of wall clock on the Linux runner (the whole"
                     + " catalogue takes about one), and Linux's default tcp_syn_retries=6 gives up well before"),
             Map.entry(28, "duration: a script would idle 2 hours on the Linux runner's wall clock; Linux's default"
-                    + " tcp_keepalive_time is 7200 s, jstack has no keep-alives yet (see keepalive/)"),
+                    + " tcp_keepalive_time is 7200 s"),
             Map.entry(32, "API: the asynchronous signal (SIGURG on Linux) reaches the process, not the wire; java.nio"
                     + " has no way to receive it"),
             Map.entry(33, "API: asking how much urgent data is queued (SIOCATMARK, recv MSG_OOB) is a socket call"
