@@ -222,6 +222,7 @@ final class JstackTarget implements Target {
             case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
             case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
             case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
+            case "usertimeout" -> "ENOPROTOOPT"; // R2 is per host (TcpConfig), not per connection
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";

@@ -67,9 +67,11 @@ final class LinuxTarget implements Target {
         int close(int fd);
 
         long send(int fd, byte[] buf, long len, int flags);
+
+        int setsockopt(int fd, int level, int name, int[] value, int len);
     }
 
-    private static final int MSG_OOB = 1;
+    private static final int MSG_OOB = 1, IPPROTO_TCP = 6, TCP_USER_TIMEOUT = 18;
 
     private static final Duration CMD = Duration.ofSeconds(15);
     private final Netns ns;
@@ -284,6 +286,10 @@ final class LinuxTarget implements Target {
                     long n = NsLib.C.send(fd, new byte[c.arg()], c.arg(), MSG_OOB);
                     return n >= 0 ? Long.toString(n) : "errno " + Native.getLastError();
                 }
+                case "usertimeout" -> { // TCP_USER_TIMEOUT: this connection's R2, N ms (java.nio has no way)
+                    int r = NsLib.C.setsockopt(fd(conn), IPPROTO_TCP, TCP_USER_TIMEOUT, new int[] {c.arg()}, 4);
+                    return r == 0 ? "0" : "errno " + Native.getLastError();
+                }
                 case "oobinline" -> { // SO_OOBINLINE: urgent data stays in the stream (RFC 6093 §6)
                     conn.socket().setOOBInline(true);
                     return "0";
@@ -339,8 +345,8 @@ final class LinuxTarget implements Target {
     }
 
     /**
-     * The channel's file descriptor, for the one call java.nio lacks (send with MSG_OOB): read through the JDK's
-     * internal {@code SelChImpl}, which the tests module's surefire exports ({@code --add-exports}).
+     * The channel's file descriptor, for the calls java.nio lacks (MSG_OOB, TCP_USER_TIMEOUT): read through the
+     * JDK's internal {@code SelChImpl}, which the tests module's surefire exports ({@code --add-exports}).
      */
     private static int fd(SocketChannel ch) throws IOException {
         try {

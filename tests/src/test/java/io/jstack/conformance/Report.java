@@ -68,8 +68,6 @@ final class Report {
                     + " and one clock-driven generator give the same packets"),
             Map.entry(9, "internal: that the ISN's pseudorandom function cannot be computed from outside is a"
                     + " property of its secret key, not of any packet exchange"),
-            Map.entry(21, "API: R2 per connection is TCP_USER_TIMEOUT on Linux, which java.nio (the Linux runner's"
-                    + " socket calls) cannot set; jstack sets R2 per host (TcpConfig), which MUST-20's script uses"),
             Map.entry(23, "duration: a script would wait 3 minutes of wall clock on the Linux runner (the whole"
                     + " catalogue takes about one), and Linux's default tcp_syn_retries=6 gives up well before"),
             Map.entry(28, "duration: a script would idle 2 hours on the Linux runner's wall clock; Linux's default"
