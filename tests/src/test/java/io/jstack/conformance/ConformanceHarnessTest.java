@@ -67,6 +67,50 @@ class ConformanceHarnessTest {
     }
 
     @Test
+    void ipTtlAndTypeOfServiceOfExpectedSegmentsAreCompared() {
+        String handshake = """
+                0   listen
+                +0  < S 0:0(0) win 65535 <mss 1460>
+                """;
+        Interpreter.Outcome ttl = run(handshake + "+0  > S. 0:0(0) ack 1 ttl 33 <mss 1460>\n", TcpConfig.defaults());
+        assertTrue(ttl.failure().endsWith("(ttl differs)"), ttl.failure());
+        Interpreter.Outcome tos = run(handshake + "+0  > S. 0:0(0) ack 1 tos 32 <mss 1460>\n", TcpConfig.defaults());
+        assertTrue(tos.failure().endsWith("(tos differs)"), tos.failure());
+        assertNull(run(handshake + "+0  > S. 0:0(0) ack 1 ttl 64 tos 0 <mss 1460>\n", TcpConfig.defaults()).failure());
+    }
+
+    @Test
+    void urgentPointerOfExpectedSegmentsIsCompared() {
+        // jstack sends no urgent data: the double marks its SYN-ACK urgent with a pointer of 9.
+        UnaryOperator<byte[]> urgent = p -> {
+            if ((p[20 + 13] & Segment.SYN) != 0) {
+                p[20 + 13] |= Segment.URG;
+                Segment.setUrgentPointer(p, 20, 9);
+            }
+            return p;
+        };
+        String script = """
+                0   listen
+                +0  < S 0:0(0) win 65535 <mss 1460>
+                +0  > SU. 0:0(0) ack 1 urg 10 <mss 1460>
+                """;
+        Interpreter.Outcome o = Interpreter.run(Script.parse("inline.pkt", script),
+                new JstackTarget(TcpConfig.defaults(), urgent), 30999, 20999);
+        assertEquals("line 3: expected packet not matched\n  expected: +0  > SU. 0:0(0) ack 1 urg 10 <mss 1460>\n"
+                + "  actual:   0.000 > SU. 0:0(0) ack 1 win 65535 urg 9 <mss 1460>   (urgent pointer differs)", o.failure());
+    }
+
+    @Test
+    void aSegmentToTheOtherPeerPortDoesNotMatch() {
+        Interpreter.Outcome o = run("""
+                0   listen
+                +0  < S 0:0(0) win 65535 peer2 <mss 1460>
+                +0  > S. 0:0(0) ack 1 <mss 1460>
+                """, TcpConfig.defaults());
+        assertTrue(o.failure().endsWith("ack 1 win 65535 peer2 <mss 1460>   (peer port differs)"), o.failure());
+    }
+
+    @Test
     void aScriptExpectingAnotherIsnRelationFails() {
         // The peer-side claim "the SYN-ACK acknowledges our ISN + 2" is wrong for any stack.
         Interpreter.Outcome o = run("""

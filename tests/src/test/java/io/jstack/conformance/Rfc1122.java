@@ -66,7 +66,7 @@ final class Rfc1122 {
         add("4.2.2.17", "a zero window is probed", "MUST-36");
         add("4.2.2.17", "a window may stay zero for ever without the connection being dropped", "MUST-37");
         add("4.2.2.18", "a passive OPEN does not disturb existing connections", "MUST-41");
-        add("4.2.2.18", "several LISTENs on one local port can coexist", "MUST-42");
+        add("4.2.2.18", "a port can LISTEN while a connection on it is in SYN-SENT or SYN-RECEIVED", "MUST-42");
         add("4.2.2.19", "the TTL of TCP segments is configurable", "MUST-49");
         add("4.2.2.21", "every queued segment is processed before the ACK is sent", "MUST-59");
         add("4.2.3.1", "Karn's algorithm: no RTT samples from retransmitted segments", "MUST-18");
