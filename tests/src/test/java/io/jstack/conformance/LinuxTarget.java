@@ -71,7 +71,7 @@ final class LinuxTarget implements Target {
         int setsockopt(int fd, int level, int name, int[] value, int len);
     }
 
-    private static final int MSG_OOB = 1, IPPROTO_TCP = 6, TCP_USER_TIMEOUT = 18;
+    private static final int MSG_OOB = 1, IPPROTO_IP = 0, IP_RECVERR = 11, IPPROTO_TCP = 6, TCP_USER_TIMEOUT = 18;
 
     private static final Duration CMD = Duration.ofSeconds(15);
     private final Netns ns;
@@ -290,6 +290,10 @@ final class LinuxTarget implements Target {
                     int r = NsLib.C.setsockopt(fd(conn), IPPROTO_TCP, TCP_USER_TIMEOUT, new int[] {c.arg()}, 4);
                     return r == 0 ? "0" : "errno " + Native.getLastError();
                 }
+                case "recverr" -> { // IP_RECVERR: ICMP errors (soft errors) reach the application at once
+                    int r = NsLib.C.setsockopt(fd(conn), IPPROTO_IP, IP_RECVERR, new int[] {1}, 4);
+                    return r == 0 ? "0" : "errno " + Native.getLastError();
+                }
                 case "oobinline" -> { // SO_OOBINLINE: urgent data stays in the stream (RFC 6093 §6)
                     conn.socket().setOOBInline(true);
                     return "0";
@@ -334,6 +338,7 @@ final class LinuxTarget implements Target {
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("refused")) return "ECONNREFUSED";
+            if (m.contains("No route to host")) return "EHOSTUNREACH";
             if (m.contains("reset")) return "ECONNRESET";
             if (m.contains("timed out")) return "ETIMEDOUT";
             if (m.contains("Broken pipe")) return "EPIPE";
@@ -345,8 +350,8 @@ final class LinuxTarget implements Target {
     }
 
     /**
-     * The channel's file descriptor, for the calls java.nio lacks (MSG_OOB, TCP_USER_TIMEOUT): read through the
-     * JDK's internal {@code SelChImpl}, which the tests module's surefire exports ({@code --add-exports}).
+     * The channel's file descriptor, for the calls java.nio lacks (MSG_OOB, TCP_USER_TIMEOUT, IP_RECVERR): read
+     * through the JDK's internal {@code SelChImpl}, which the tests module's surefire exports ({@code --add-exports}).
      */
     private static int fd(SocketChannel ch) throws IOException {
         try {

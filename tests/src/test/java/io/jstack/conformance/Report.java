@@ -78,8 +78,6 @@ final class Report {
                     + " java.nio does not have; no packet differs"),
             Map.entry(43, "API on a one-address host: the namespace and jstack's host have only 10.0.0.1, so a"
                     + " chosen local address and the default one give the same SYN"),
-            Map.entry(47, "API: soft errors are reported through SO_ERROR / IP_RECVERR, which java.nio does not"
-                    + " expose (the hard errors are MUST-12's scripts)"),
             Map.entry(51, "API: the source route comes from IP_OPTIONS, which java.nio cannot set; jstack sends no"
                     + " IP options"),
             Map.entry(52, "API: it needs MUST-51's application-given source route"),
