@@ -223,6 +223,7 @@ final class JstackTarget implements Target {
             case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
             case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
             case "usertimeout" -> "ENOPROTOOPT"; // R2 is per host (TcpConfig), not per connection
+            case "urgpending", "atmark" -> "EOPNOTSUPP"; // TcpConnection tells nothing of urgent data
             case "recverr" -> "0"; // nothing to ask for: jstack would report errors through TcpConnection.error()
             case "nodelay" -> {
                 conn.setNoDelay(true, now);

@@ -69,8 +69,13 @@ final class LinuxTarget implements Target {
         long send(int fd, byte[] buf, long len, int flags);
 
         int setsockopt(int fd, int level, int name, int[] value, int len);
+
+        int poll(byte[] fds, long n, int timeoutMillis);
+
+        int ioctl(int fd, long request, int[] value);
     }
 
+    private static final int POLLPRI = 2, SIOCATMARK = 0x8905;
     private static final int MSG_OOB = 1, IPPROTO_IP = 0, IP_RECVERR = 11, IPPROTO_TCP = 6, TCP_USER_TIMEOUT = 18;
 
     private static final Duration CMD = Duration.ofSeconds(15);
@@ -289,6 +294,19 @@ final class LinuxTarget implements Target {
                 case "usertimeout" -> { // TCP_USER_TIMEOUT: this connection's R2, N ms (java.nio has no way)
                     int r = NsLib.C.setsockopt(fd(conn), IPPROTO_TCP, TCP_USER_TIMEOUT, new int[] {c.arg()}, 4);
                     return r == 0 ? "0" : "errno " + Native.getLastError();
+                }
+                case "urgpending" -> { // poll(2) for POLLPRI: is urgent data announced? (1 or 0)
+                    byte[] pfd = ByteBuffer.allocate(8).order(java.nio.ByteOrder.nativeOrder()).putInt(fd(conn))
+                            .putShort((short) POLLPRI).putShort((short) 0).array();
+                    int r = NsLib.C.poll(pfd, 1, 0);
+                    if (r < 0) return "errno " + Native.getLastError();
+                    int revents = ByteBuffer.wrap(pfd).order(java.nio.ByteOrder.nativeOrder()).getShort(6);
+                    return (revents & POLLPRI) != 0 ? "1" : "0";
+                }
+                case "atmark" -> { // ioctl SIOCATMARK: is the next octet to read the last urgent one? (1 or 0)
+                    int[] v = new int[1];
+                    int r = NsLib.C.ioctl(fd(conn), SIOCATMARK, v);
+                    return r < 0 ? "errno " + Native.getLastError() : Integer.toString(v[0]);
                 }
                 case "recverr" -> { // IP_RECVERR: ICMP errors (soft errors) reach the application at once
                     int r = NsLib.C.setsockopt(fd(conn), IPPROTO_IP, IP_RECVERR, new int[] {1}, 4);

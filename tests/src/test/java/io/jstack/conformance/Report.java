@@ -59,7 +59,8 @@ final class Report {
 
     /**
      * The MUSTs no packet script here can show, each with the reason: requirements on the API or on the host's
-     * internals, timers too long for the Linux runner's wall clock, and (MUST-53) one the harness cannot express.
+     * internals, timers too long for the Linux runner's wall clock, and source routing, which the harness cannot
+     * express.
      * The report lists them apart from the merely missing ones; an RFC 1122 requirement restated by one of these
      * labels takes its reason.
      */
@@ -72,15 +73,12 @@ final class Report {
                     + " catalogue takes about one), and Linux's default tcp_syn_retries=6 gives up well before"),
             Map.entry(28, "duration: a script would idle 2 hours on the Linux runner's wall clock; Linux's default"
                     + " tcp_keepalive_time is 7200 s"),
-            Map.entry(32, "API: the asynchronous signal (SIGURG on Linux) reaches the process, not the wire; java.nio"
-                    + " has no way to receive it"),
-            Map.entry(33, "API: asking how much urgent data is queued (SIOCATMARK, recv MSG_OOB) is a socket call"
-                    + " java.nio does not have; no packet differs"),
             Map.entry(43, "API on a one-address host: the namespace and jstack's host have only 10.0.0.1, so a"
                     + " chosen local address and the default one give the same SYN"),
-            Map.entry(51, "API: the source route comes from IP_OPTIONS, which java.nio cannot set; jstack sends no"
-                    + " IP options"),
-            Map.entry(52, "API: it needs MUST-51's application-given source route"),
+            Map.entry(51, "not scripted: an application's source route (IP_OPTIONS with LSRR or SSRR on Linux) sends"
+                    + " the SYN to the route's first hop; the harness neither plays that router nor checks IP options"
+                    + " on TCP segments, and jstack's API has no source route"),
+            Map.entry(52, "not scripted: it needs MUST-51's application source route, and a received one to compare"),
             Map.entry(53, "not scripted: both stacks drop or ignore source-routed datagrams on purpose (Linux:"
                     + " accept_source_route=0; RFC 7126 §4.3, §4.4 advise it), and the harness neither sends a"
                     + " source route option on TCP segments nor checks the reply's IP options"),

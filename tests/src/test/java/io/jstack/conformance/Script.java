@@ -145,7 +145,7 @@ record Script(String name, Map<String, String> tags, List<Line> lines) {
         String[] w = rest.split("\\s+");
         String op = w[0];
         if (!List.of("listen", "accept", "connect", "connectbcast", "connected", "write", "read", "shutdown", "close", "abort",
-                "nodelay", "keepalive", "oobinline", "tos", "sendurg", "usertimeout", "recverr", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
+                "nodelay", "keepalive", "oobinline", "tos", "sendurg", "usertimeout", "recverr", "urgpending", "atmark", "udpbind", "udpconnect", "udpsend", "udprecv", "udpclose").contains(op)) {
             throw new IllegalArgumentException("unknown call '" + op + "'");
         }
         int arg = w.length > 1 ? Integer.parseInt(w[1]) : 0;
