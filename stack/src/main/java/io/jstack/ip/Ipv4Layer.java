@@ -26,6 +26,8 @@ public final class Ipv4Layer {
     public static final int LIMITED_BROADCAST = 0xffffffff;
 
     private final int address;
+    /** The directed broadcast of our subnet (RFC 1122 §3.2.1.3 (d)), or 0 for a /31 or /32 prefix. */
+    private final int subnetBroadcast;
     private final Link link;
     private final Ipv4Config config;
     private final CounterSet<IpCounter> counters = new CounterSet<>(IpCounter.class);
@@ -40,6 +42,7 @@ public final class Ipv4Layer {
 
     public Ipv4Layer(int address, Link link, Ipv4Config config) {
         this.address = address;
+        this.subnetBroadcast = config.subnetBroadcast(address);
         this.link = link;
         this.config = config;
         this.reassembler = new Reassembler(config, counters);
@@ -47,6 +50,25 @@ public final class Ipv4Layer {
 
     public int address() {
         return address;
+    }
+
+    /** The directed broadcast address of the host's subnet, or 0 when its prefix (/31, /32) has none. */
+    public int subnetBroadcast() {
+        return subnetBroadcast;
+    }
+
+    /**
+     * Whether {@code addr} is a broadcast address for this host: the limited broadcast 255.255.255.255 or the
+     * directed broadcast of its subnet (RFC 1122 §3.2.1.3 (c), (d)). Transports use it to refuse broadcasts
+     * (TCP: RFC 1122 §4.2.3.10) and to stay silent about them (ICMP errors: §3.2.2).
+     */
+    public boolean isBroadcast(int addr) {
+        return addr == LIMITED_BROADCAST || (addr == subnetBroadcast && subnetBroadcast != 0);
+    }
+
+    /** {@link #isBroadcast} or a multicast (class D) address. */
+    public boolean isBroadcastOrMulticast(int addr) {
+        return isBroadcast(addr) || addr >>> 28 == 0xe;
     }
 
     public int mtu() {
@@ -105,15 +127,18 @@ public final class Ipv4Layer {
             return;
         }
         // RFC 1122 §3.2.1.3: a host MUST silently discard a datagram whose source is not a single host:
-        // broadcast, multicast, Class E, or a loopback address arriving from outside.
-        if (!isValidSource(ip.source())) {
+        // broadcast (limited or our subnet's), multicast, Class E, or a loopback address arriving from outside.
+        if (!isValidSource(ip.source()) || isBroadcast(ip.source())) {
             counters.increment(IpCounter.ipInHdrErrors);
             return;
         }
         // RFC 1122 §3.2.1.3: a host silently discards datagrams not addressed to it (it does not forward).
-        // We accept our address and the limited broadcast; multicast groups are never joined.
+        // We accept our address, the limited broadcast and our subnet's directed broadcast (§3.3.6: a host MUST
+        // recognise any broadcast address form for its connected network); multicast groups are never joined.
+        // Each transport decides what a broadcast may do: UDP delivers it, TCP (§4.2.3.10) and ICMP echo drop it,
+        // and no ICMP error answers it (§3.2.2).
         int dst = ip.destination();
-        if (dst != address && dst != LIMITED_BROADCAST) {
+        if (dst != address && !isBroadcast(dst)) {
             counters.increment(IpCounter.ipInAddrErrors);
             return;
         }

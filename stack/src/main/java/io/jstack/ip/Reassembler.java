@@ -86,8 +86,10 @@ final class Reassembler {
     }
 
     private static long key(Ipv4Packet f, int localAddress) {
-        // One local address: the destination is ours or the limited broadcast, so one bit tells them apart.
-        long dstBit = f.destination() == localAddress ? 0 : 1;
+        // RFC 791 §3.2 keys on (source, destination, protocol, identification). One local address: the
+        // destination is ours, the limited broadcast or our subnet's broadcast, so two bits tell them apart.
+        int d = f.destination();
+        long dstBit = d == localAddress ? 0 : d == Ipv4Layer.LIMITED_BROADCAST ? 1 : 2;
         return (Integer.toUnsignedLong(f.source()) << 32) | ((long) f.identification() << 16)
                 | ((long) f.protocol() << 8) | dstBit;
     }

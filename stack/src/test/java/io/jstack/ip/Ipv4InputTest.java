@@ -9,8 +9,11 @@ import static io.jstack.ip.Datagrams.ipv4;
 import static io.jstack.ip.Datagrams.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstack.icmp.IcmpConfig;
 import io.jstack.icmp.IcmpCounter;
 import io.jstack.wire.Checksum;
 import io.jstack.wire.Ipv4Address;
@@ -182,6 +185,55 @@ class Ipv4InputTest {
         assertTrue(t.sent().isEmpty());
         assertEquals(1, t.icmp(IcmpCounter.icmpInEchosIgnored));
         assertEquals(1, t.ip(IpCounter.ipInUnknownProtos));
+    }
+
+    static final int SUBNET_BROADCAST = Ipv4Address.parse("10.0.0.255").value();
+
+    /** RFC 1122 §3.2.1.3 (d), §3.3.6: the directed broadcast of our /24 is ours too; nothing answers it. */
+    @Test
+    void rfc1122Section3213SubnetBroadcastIsDeliveredButNeverAnswered() {
+        var t = new TestHost();
+        assertEquals(SUBNET_BROADCAST, t.host.ip().subnetBroadcast());
+        t.send(ipv4(PEER, SUBNET_BROADCAST, TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, t.transport.delivered.size());
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 1, echoRequest(1, 1, new byte[8])));
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 99, pattern(10, 0))); // unknown protocol: no error to a broadcast
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 1, 1, 0, 64, new byte[] {7, 9, 4, 0}, echoRequest(1, 2, new byte[8])));
+        assertTrue(t.sent().isEmpty(), "no echo reply, protocol unreachable or parameter problem");
+        assertEquals(1, t.icmp(IcmpCounter.icmpInEchosIgnored));
+        assertEquals(1, t.ip(IpCounter.ipInUnknownProtos));
+        assertEquals(0, t.ip(IpCounter.ipInAddrErrors));
+    }
+
+    /** RFC 1122 §3.2.1.3 (d): the directed broadcast "MUST NOT be used as a source address". */
+    @Test
+    void rfc1122Section3213SubnetBroadcastSourceIsDropped() {
+        assertDropped(ipv4(SUBNET_BROADCAST, HOST, 1, echoRequest(1, 1, new byte[8])), IpCounter.ipInHdrErrors,
+                "from 10.0.0.255");
+    }
+
+    /** RFC 1122 §3.2.1.3: which address is the directed broadcast follows the configured prefix. */
+    @Test
+    void rfc1122Section3213SubnetBroadcastFollowsThePrefixLength() {
+        var wide = new TestHost(1500, Ipv4Config.defaults().withPrefixLength(16), IcmpConfig.defaults());
+        wide.send(ipv4(PEER, SUBNET_BROADCAST, TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, wide.ip(IpCounter.ipInAddrErrors), "10.0.0.255 is a host of 10.0.0.0/16");
+        wide.send(ipv4(PEER, Ipv4Address.parse("10.0.255.255").value(), TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, wide.transport.delivered.size());
+        // RFC 3021: a /31 (and a /32) has no broadcast address; only the limited broadcast remains.
+        var pointToPoint = new TestHost(1500, Ipv4Config.defaults().withPrefixLength(31), IcmpConfig.defaults());
+        assertEquals(0, pointToPoint.host.ip().subnetBroadcast());
+        pointToPoint.send(ipv4(PEER, Ipv4Address.parse("10.0.0.3").value(), TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, pointToPoint.ip(IpCounter.ipInAddrErrors));
+        assertFalse(pointToPoint.host.ip().isBroadcast(0));
+        assertTrue(pointToPoint.host.ip().isBroadcast(0xffffffff));
+    }
+
+    @Test
+    void prefixLengthOutsideOneToThirtyTwoIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Config.defaults().withPrefixLength(0));
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Config.defaults().withPrefixLength(33));
+        assertEquals(24, Ipv4Config.defaults().prefixLength());
     }
 
     @Test
