@@ -3,6 +3,7 @@ package io.jstack.ip;
 import io.jstack.link.Link;
 import io.jstack.link.Offload;
 import io.jstack.stat.CounterSet;
+import io.jstack.wire.Checksum;
 import io.jstack.wire.IpProtocol;
 import io.jstack.wire.Ipv4Packet;
 import io.jstack.wire.Malformed;
@@ -18,12 +19,20 @@ import java.util.Arrays;
  * @spec https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1 RFC 1122 §3.2.1
  */
 public final class Ipv4Layer {
-    /** Bytes a transport leaves free in front of its header for the IPv4 header (we never send options). */
+    /**
+     * Bytes a transport leaves free in front of its header for the IPv4 header. Options, which only echo replies
+     * carry ({@link #sendWithOptions}), go between this headroom and the transport header.
+     */
     public static final int HEADROOM = Ipv4Packet.MIN_HEADER_LENGTH;
+    /** RFC 791 §3.1: the header is at most 15 words, so options take at most 40 bytes. */
+    public static final int MAX_OPTIONS_LENGTH = 40;
     /** Ask for DF on an outgoing datagram (RFC 791 §3.1); without it, datagrams above the MTU are fragmented. */
     public static final int DONT_FRAGMENT = Ipv4Packet.FLAG_DF;
     /** The limited broadcast address (RFC 1122 §3.2.1.3 (c)). */
     public static final int LIMITED_BROADCAST = 0xffffffff;
+
+    /** Offset of the header checksum in the IPv4 header (RFC 791 §3.1). */
+    private static final int CHECKSUM_OFFSET = 10;
 
     private final int address;
     /** The directed broadcast of our subnet (RFC 1122 §3.2.1.3 (d)), or 0 for a /31 or /32 prefix. */
@@ -227,6 +236,44 @@ public final class Ipv4Layer {
             return;
         }
         fragment(tx, payloadLength, perFragment, ident, protocol, dst);
+    }
+
+    /**
+     * Sends a datagram with IP options: {@code tx[HEADROOM, HEADROOM + optionsLength)} holds the options (a
+     * multiple of 4 bytes, at most {@link #MAX_OPTIONS_LENGTH}, padded with End of Option List) and the transport
+     * bytes follow them for {@code payloadLength} bytes. The datagram must fit the link MTU: options are not
+     * fragmented here (the only sender, the echo reply of RFC 1122 §3.2.2.6, checks it first); one that does not
+     * fit, or bad options, are counted as discards.
+     */
+    public void sendWithOptions(ByteBuffer tx, int optionsLength, int payloadLength, int protocol, int dst) {
+        if (optionsLength == 0) {
+            send(tx, payloadLength, protocol, dst, 0);
+            return;
+        }
+        counters.increment(IpCounter.ipOutRequests);
+        int headerLength = Ipv4Packet.MIN_HEADER_LENGTH + optionsLength;
+        int total = headerLength + payloadLength;
+        if (optionsLength < 0 || optionsLength > MAX_OPTIONS_LENGTH || (optionsLength & 3) != 0 || payloadLength < 0
+                || total > link.mtu() || total > tx.capacity()) {
+            counters.increment(IpCounter.ipOutDiscards);
+            return;
+        }
+        int ident = nextIdent++ & 0xffff;
+        Ipv4Packet.emit(tx, 0, total, ident, 0, config.defaultTtl(), protocol, address, dst);
+        setHeaderLength(tx, 0, headerLength);
+        tx.limit(total).position(0);
+        link.send(tx);
+        counters.increment(IpCounter.ipOutTransmits);
+    }
+
+    /**
+     * Widens a header {@link Ipv4Packet#emit} wrote (20 bytes) over the options that follow it: sets IHL to
+     * {@code headerLength} and checksums the whole header (RFC 791 §3.1).
+     */
+    static void setHeaderLength(ByteBuffer b, int off, int headerLength) {
+        b.put(off, (byte) (0x40 | headerLength / 4));
+        b.putShort(off + CHECKSUM_OFFSET, (short) 0);
+        b.putShort(off + CHECKSUM_OFFSET, (short) Checksum.compute(b, off, headerLength));
     }
 
     /** What the link finishes for outgoing TCP packets (checksum, segmentation). */

@@ -247,7 +247,7 @@ class Ipv4InputTest {
     }
 
     @Test
-    void rfc1122Section3218OptionsInAnEchoRequestAreToleratedAndNeverSent() {
+    void rfc1122Section3218OptionsInAnEchoRequestAreToleratedAndOnlyRecordRouteComesBack() {
         var t = new TestHost();
         // NOP, Record Route with two empty slots (type 7, length 11, pointer 4), End of list.
         byte[] options = {1, 7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -255,8 +255,10 @@ class Ipv4InputTest {
         t.send(ipv4(PEER, HOST, 1, 3, 0, 64, options, echoRequest(0x77, 5, data)));
         byte[] reply = t.sent().get(0);
         Ipv4Packet ip = new Ipv4Packet().wrap(ByteBuffer.wrap(reply), 0);
-        assertEquals(20, ip.headerLength());
-        assertArrayEquals(data, Arrays.copyOfRange(reply, 28, reply.length));
+        // RFC 1122 §3.2.2.6: the Record Route (11 bytes, padded to 12) is reflected; the NOP is not.
+        assertEquals(32, ip.headerLength());
+        assertEquals(7, reply[20]);
+        assertArrayEquals(data, Arrays.copyOfRange(reply, 40, reply.length));
     }
 
     @Test
