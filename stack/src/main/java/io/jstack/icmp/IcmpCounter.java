@@ -45,11 +45,6 @@ public enum IcmpCounter {
     icmpOutEchoReps,
     /** Echo replies that carry the request's Record Route or Timestamp (RFC 1122 §3.2.2.6). Not an RFC 2011 name. */
     icmpOutEchoRepsWithOptions,
-    /**
-     * Echo replies sent without the request's options because with them the reply would exceed the MTU (we do not
-     * fragment options). Not an RFC 2011 name.
-     */
-    icmpOutEchoOptionsOmitted,
     /** Errors not sent because RFC 1122 §3.2.2 forbids them. Not an RFC 2011 name. */
     icmpOutErrorsSuppressed,
     /** Errors not sent because the rate limit (RFC 1812 §4.3.2.8) was exhausted. Not an RFC 2011 name. */

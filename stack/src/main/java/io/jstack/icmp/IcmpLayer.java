@@ -103,10 +103,9 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
      * RFC 1122 §3.2.2.6: every host MUST answer an Echo Request with an Echo Reply whose data is the request's
      * data, identifier and sequence unchanged. Requests to a broadcast address MAY be discarded; we do. Record
      * Route and Timestamp options SHOULD be updated with this host and reflected in the reply "without
-     * truncation" ({@link EchoOptions}). Deviation: when the options would make the reply exceed the MTU, it is
-     * sent (fragmented) without them, since we fragment only option-less datagrams; Linux copies them into the
-     * first fragment. Source Route options are not reversed (RFC 1122 §3.2.2.6: MUST): like Linux
-     * (accept_source_route 0), we do not act on source routes at all.
+     * truncation" ({@link EchoOptions}); a reply above the MTU carries them in its first fragment. Source Route
+     * options are not reversed (RFC 1122 §3.2.2.6: MUST): like Linux (accept_source_route 0), we do not act on
+     * source routes at all.
      */
     private void echo(Ipv4Packet packet, IcmpPacket m, long now) {
         counters.increment(IcmpCounter.icmpInEchos);
@@ -121,10 +120,6 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
         if (packet.headerLength() > Ipv4Packet.MIN_HEADER_LENGTH) {
             options = EchoOptions.reflect(packet.buffer(), packet.offset(), packet.headerLength(), tx,
                     Ipv4Layer.HEADROOM, ip.address(), now, counters);
-            if (options > 0 && Ipv4Packet.MIN_HEADER_LENGTH + options + len > ip.mtu()) {
-                counters.increment(IcmpCounter.icmpOutEchoOptionsOmitted);
-                options = 0;
-            }
         }
         int at = Ipv4Layer.HEADROOM + options;
         tx.put(at, m.buffer(), m.offset(), len);

@@ -235,15 +235,15 @@ public final class Ipv4Layer {
             counters.increment(IpCounter.ipOutDiscards);
             return;
         }
-        fragment(tx, payloadLength, perFragment, ident, protocol, dst);
+        fragment(tx, HEADROOM, 0, payloadLength, perFragment, ident, protocol, dst);
     }
 
     /**
      * Sends a datagram with IP options: {@code tx[HEADROOM, HEADROOM + optionsLength)} holds the options (a
      * multiple of 4 bytes, at most {@link #MAX_OPTIONS_LENGTH}, padded with End of Option List) and the transport
-     * bytes follow them for {@code payloadLength} bytes. The datagram must fit the link MTU: options are not
-     * fragmented here (the only sender, the echo reply of RFC 1122 §3.2.2.6, checks it first); one that does not
-     * fit, or bad options, are counted as discards.
+     * bytes follow them for {@code payloadLength} bytes. Only options whose copied flag is 0 (Record Route,
+     * Timestamp: the echo reply's, RFC 1122 §3.2.2.6) may be given: a datagram above the MTU is fragmented with
+     * them in its first fragment alone (RFC 791 §3.2). Bad lengths are counted as discards.
      */
     public void sendWithOptions(ByteBuffer tx, int optionsLength, int payloadLength, int protocol, int dst) {
         if (optionsLength == 0) {
@@ -254,16 +254,37 @@ public final class Ipv4Layer {
         int headerLength = Ipv4Packet.MIN_HEADER_LENGTH + optionsLength;
         int total = headerLength + payloadLength;
         if (optionsLength < 0 || optionsLength > MAX_OPTIONS_LENGTH || (optionsLength & 3) != 0 || payloadLength < 0
-                || total > link.mtu() || total > tx.capacity()) {
+                || total > Ipv4Packet.MAX_TOTAL_LENGTH || total > tx.capacity()) {
             counters.increment(IpCounter.ipOutDiscards);
             return;
         }
         int ident = nextIdent++ & 0xffff;
-        Ipv4Packet.emit(tx, 0, total, ident, 0, config.defaultTtl(), protocol, address, dst);
+        int mtu = link.mtu();
+        if (total <= mtu) {
+            Ipv4Packet.emit(tx, 0, total, ident, 0, config.defaultTtl(), protocol, address, dst);
+            setHeaderLength(tx, 0, headerLength);
+            tx.limit(total).position(0);
+            link.send(tx);
+            counters.increment(IpCounter.ipOutTransmits);
+            return;
+        }
+        // RFC 791 §3.2: options with the copied flag 0 travel in the first fragment only; the others have plain
+        // 20-byte headers and so carry more data each.
+        int first = (mtu - headerLength) & ~7;
+        int perFragment = (mtu - HEADROOM) & ~7;
+        if (first < 8) {
+            counters.increment(IpCounter.ipFragFails);
+            counters.increment(IpCounter.ipOutDiscards);
+            return;
+        }
+        Ipv4Packet.emit(tx, 0, headerLength + first, ident, Ipv4Packet.FLAG_MF, config.defaultTtl(), protocol,
+                address, dst);
         setHeaderLength(tx, 0, headerLength);
-        tx.limit(total).position(0);
+        tx.limit(headerLength + first).position(0);
         link.send(tx);
+        counters.increment(IpCounter.ipFragCreates);
         counters.increment(IpCounter.ipOutTransmits);
+        fragment(tx, headerLength, first, payloadLength, perFragment, ident, protocol, dst);
     }
 
     /**
@@ -306,15 +327,18 @@ public final class Ipv4Layer {
     }
 
     /**
-     * RFC 791 §3.2 fragmentation in place: fragment k carries data [o, o + n) with its header in the 20 bytes in
-     * front of it, which held data of fragment k-1, already handed to the link (which copies). So no copy is made.
-     * Every fragment but the last carries a multiple of 8 bytes and MF; offsets count 8-byte units.
+     * RFC 791 §3.2 fragmentation in place: payload byte o is at {@code tx[base + o]}; fragments from {@code from}
+     * on (0, or where a first fragment with options ended) are sent. Fragment k carries data [o, o + n) with its
+     * header in the 20 bytes in front of it, which held data of fragment k-1, already handed to the link (which
+     * copies). So no copy is made. Every fragment but the last carries a multiple of 8 bytes and MF; offsets count
+     * 8-byte units.
      */
-    private void fragment(ByteBuffer tx, int payloadLength, int perFragment, int ident, int protocol, int dst) {
-        for (int o = 0; o < payloadLength; o += perFragment) {
+    private void fragment(ByteBuffer tx, int base, int from, int payloadLength, int perFragment, int ident,
+                          int protocol, int dst) {
+        for (int o = from; o < payloadLength; o += perFragment) {
             int n = Math.min(perFragment, payloadLength - o);
             boolean more = o + n < payloadLength;
-            int at = HEADROOM + o - Ipv4Packet.MIN_HEADER_LENGTH;
+            int at = base + o - Ipv4Packet.MIN_HEADER_LENGTH;
             int frag = (more ? Ipv4Packet.FLAG_MF : 0) | (o >>> 3);
             Ipv4Packet.emit(tx, at, Ipv4Packet.MIN_HEADER_LENGTH + n, ident, frag, config.defaultTtl(), protocol,
                     address, dst);

@@ -138,9 +138,9 @@ class EchoOptionsTest {
         assertArrayEquals(Arrays.copyOfRange(req, 4, req.length), Arrays.copyOfRange(r, 32, r.length));
     }
 
-    /** Deviation (IcmpLayer.echo): a reply that with its options would pass the MTU goes without them. */
+    /** RFC 791 §3.2: a reply above the MTU carries the options (copied flag 0) in its first fragment only. */
     @Test
-    void rfc1122Section3226ReplyTooLargeForOptionsIsSentFragmentedWithout() {
+    void rfc1122Section3226LargeReplyCarriesTheOptionsInItsFirstFragment() {
         var t = new TestHost();
         byte[] big = echoRequest(0x1234, 9, pattern(3000, 1));
         byte[] rr = options("07 0b 04 00000000 00000000 00");
@@ -148,11 +148,16 @@ class EchoOptionsTest {
                 fragment(PEER, HOST, 1, 99, 1200, true, Arrays.copyOfRange(big, 1200, 2400)),
                 fragment(PEER, HOST, 1, 99, 2400, false, Arrays.copyOfRange(big, 2400, big.length)));
         List<byte[]> out = t.sent();
-        assertEquals(3, out.size(), "3008 bytes of ICMP in fragments of at most 1480");
-        for (byte[] f : out) assertEquals(0x45, f[0]);
+        assertEquals(3, out.size(), "3008 bytes of ICMP: 1464 after the 32-byte header, then 1480 and 64");
+        assertEquals(1496, out.get(0).length);
+        assertEquals("070b08" + HOST_HEX + "00000000" + "00", optionsOf(out.get(0)));
+        assertEquals(0, Checksum.compute(ByteBuffer.wrap(out.get(0)), 0, 32));
+        assertEquals(0x45, out.get(1)[0]);
+        assertEquals(0x45, out.get(2)[0]);
         byte[] echo = joinFragments(out);
         assertEquals(0, echo[0], "echo reply");
+        assertEquals(0, Checksum.compute(ByteBuffer.wrap(echo), 0, echo.length));
         assertArrayEquals(Arrays.copyOfRange(big, 4, big.length), Arrays.copyOfRange(echo, 4, echo.length));
-        assertEquals(1, t.icmp(IcmpCounter.icmpOutEchoOptionsOmitted));
+        assertEquals(1, t.icmp(IcmpCounter.icmpOutEchoRepsWithOptions));
     }
 }
