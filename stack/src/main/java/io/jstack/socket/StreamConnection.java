@@ -37,7 +37,7 @@ public interface StreamConnection extends Closeable {
         CANNOT_TELL,
         /** A read would not block now; the action is not kept and never runs. */
         READABLE_NOW,
-        /** The action runs once, later, when a read would not block. */
+        /** The action runs once, later, when a read would not block (at once, on the loop, if one would not now). */
         WILL_NOTIFY
     }
 

@@ -107,21 +107,22 @@ public final class TcpSocket implements StreamConnection {
     }
 
     /**
-     * Registers {@code action} for the next time a read would not block, unless one would not block now (see
-     * {@link StreamConnection#whenReadable}); a registered action runs on the event loop.
+     * Registers {@code action} for the next time a read would not block (see {@link StreamConnection#whenReadable})
+     * without waiting for the event loop: the registration is handed to it, and if a read would not block already
+     * the action runs there at once. So a server thread that parks its idle connection ends without a round trip.
      */
     @Override
-    public Readiness whenReadable(Runnable action) throws IOException {
+    public Readiness whenReadable(Runnable action) {
         Objects.requireNonNull(action);
-        return call(() -> {
-            if (readWouldNotBlock()) return Readiness.READABLE_NOW;
+        host.execute(() -> {
             readableAction = action;
             if (!observing) {
                 conn.setObserver(this::changed); // so that the observer also fires the action
                 observing = true;
             }
-            return Readiness.WILL_NOTIFY;
+            fireReadable();
         });
+        return Readiness.WILL_NOTIFY;
     }
 
     /** Event loop only: whether a read returns at once (bytes, end of stream, an error, or this side closed). */
@@ -307,10 +308,8 @@ public final class TcpSocket implements StreamConnection {
 
     @Override
     public void setNoDelay(boolean on) throws IOException {
-        call(() -> {
-            conn.setNoDelay(on, host.clock().nanos());
-            return null;
-        });
+        // Nothing to wait for: the loop runs tasks in order, so every later write already sees the setting.
+        host.execute(() -> conn.setNoDelay(on, host.clock().nanos()));
     }
 
     /**

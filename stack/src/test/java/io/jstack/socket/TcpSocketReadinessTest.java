@@ -43,11 +43,19 @@ class TcpSocketReadinessTest {
             client.output().write("!".getBytes());
             assertEquals("llo!", new String(server.input().readNBytes(4)));
             assertEquals(1, runs.get(), "the action ran once");
-            // Bytes are already there: nothing to wait for, and the action is not kept.
+            // Bytes are already there: the action runs at once, on the event loop, and is not kept.
             client.output().write("y".getBytes());
             while (server.input().available() == 0) Thread.onSpinWait(); // until it arrived (bounded by @Timeout)
-            assertEquals(Readiness.READABLE_NOW, server.whenReadable(() -> runs.incrementAndGet()));
-            assertEquals(1, runs.get());
+            var again = new CompletableFuture<Thread>();
+            assertEquals(Readiness.WILL_NOTIFY, server.whenReadable(() -> {
+                runs.incrementAndGet();
+                again.complete(Thread.currentThread());
+            }));
+            assertEquals(net.loopA.thread(), again.get(10, TimeUnit.SECONDS), "ran on the event loop");
+            assertEquals("y", new String(server.input().readNBytes(1)));
+            client.output().write("z".getBytes());
+            assertEquals("z", new String(server.input().readNBytes(1)));
+            assertEquals(2, runs.get(), "each registration ran its action once");
             client.close();
             server.close();
         }

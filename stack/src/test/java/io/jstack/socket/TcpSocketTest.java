@@ -147,6 +147,28 @@ class TcpSocketTest {
     }
 
     @Test
+    void connectionsThatArriveTogetherAreAcceptedOneByOneInOrderAndTheUnacceptedResetOnClose() throws Exception {
+        try (var net = TcpTestNet.clean()) {
+            var listener = TcpListener.bind(net.a, 5005, 16);
+            List<TcpSocket> clients = new ArrayList<>();
+            for (int i = 0; i < 6; i++) clients.add(TcpSocket.connect(net.b, addr(A, 5005), Duration.ofSeconds(5)));
+            // All six completed their handshake before the first accept: it takes them in one batch.
+            for (int i = 0; i < 4; i++) {
+                TcpSocket s = listener.accept();
+                assertEquals(clients.get(i).localAddress().getPort(), s.remoteAddress().getPort(), "accept order");
+                s.close();
+            }
+            listener.close();
+            for (int i = 4; i < 6; i++) {
+                TcpSocket c = clients.get(i);
+                var e = assertThrows(IOException.class, () -> c.input().read(), "never accepted: reset");
+                assertTrue(e.getMessage().contains("reset"), e.getMessage());
+                c.close();
+            }
+        }
+    }
+
+    @Test
     void echoServiceReturnsEveryByteRfc862() throws Exception {
         try (var net = TcpTestNet.clean(); var echo = TcpEchoService.start(net.a)) {
             var s = TcpSocket.connect(net.b, addr(A, TcpEchoService.PORT), Duration.ofSeconds(5));
