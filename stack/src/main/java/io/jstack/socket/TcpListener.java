@@ -21,6 +21,8 @@ public final class TcpListener implements StreamListener {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private volatile long version;
+    /** Connections taken from the loop by an earlier accept, in order, for the next accepts. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<TcpSocket> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private TcpListener(TcpLayer tcp) {
         this.tcp = tcp;
@@ -66,16 +68,26 @@ public final class TcpListener implements StreamListener {
     /** Waits for the next connection that completed its handshake. */
     @Override
     public TcpSocket accept() throws IOException {
+        TcpSocket waiting = ready.poll();
+        if (waiting != null) return waiting;
         while (true) {
             long[] seen = new long[1];
             boolean[] closed = new boolean[1];
+            // One trip to the event loop takes every connection waiting: under a burst of new connections the
+            // following accepts return at once.
             TcpSocket s = call(() -> {
                 seen[0] = version;
                 closed[0] = state.closed();
                 var c = state.accept();
-                return c == null ? null : TcpSocket.accepted(tcp, c);
+                if (c == null) return null;
+                TcpSocket first = TcpSocket.accepted(tcp, c);
+                for (var more = state.accept(); more != null; more = state.accept()) {
+                    ready.add(TcpSocket.accepted(tcp, more));
+                }
+                return first;
             });
             if (s != null) return s;
+            if ((s = ready.poll()) != null) return s; // another accept took a batch meanwhile
             if (closed[0]) throw new SocketException("listener closed");
             lock.lock();
             try {
@@ -105,6 +117,8 @@ public final class TcpListener implements StreamListener {
             state.close(host.clock().nanos());
             return null;
         });
+        // Connections taken from the loop but never handed out are reset, as the listener's own queue is.
+        for (TcpSocket s = ready.poll(); s != null; s = ready.poll()) s.abort();
         signal();
     }
 }

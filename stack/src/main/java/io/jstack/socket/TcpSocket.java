@@ -3,6 +3,7 @@ package io.jstack.socket;
 import io.jstack.host.Host;
 import io.jstack.tcp.TcpBuffers;
 import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpKeepAlive;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpState;
 import io.jstack.wire.Ipv4Address;
@@ -76,6 +77,11 @@ public final class TcpSocket implements StreamConnection {
         Objects.requireNonNull(remote);
         if (remote.isUnresolved()) throw new IOException("unresolved address: " + remote);
         int addr = Ipv4Address.of(remote.getAddress()).value();
+        // RFC 1122 §4.2.3.10: an active OPEN to a broadcast or multicast address is refused with an error
+        // (Linux: ENETUNREACH); the layer refuses it too, this names it for the caller.
+        if (Ipv4Address.isBroadcastOrMulticast(addr) || addr == 0) {
+            throw new SocketException("Network is unreachable: " + remote + " is not a unicast address");
+        }
         TcpSocket s = new TcpSocket(tcp);
         TcpBuffers buffers = options.buffersOr(tcp);
         s.conn = s.call(() -> {
@@ -302,8 +308,17 @@ public final class TcpSocket implements StreamConnection {
 
     @Override
     public void setNoDelay(boolean on) throws IOException {
+        // Nothing to wait for: the loop runs tasks in order, so every later write already sees the setting.
+        host.execute(() -> conn.setNoDelay(on, host.clock().nanos()));
+    }
+
+    /**
+     * Turns keep-alives on with these settings, or off with null (RFC 9293 §3.8.4: off unless asked for). A
+     * connection whose probes all go unanswered fails: reads and writes then throw "connection timed out".
+     */
+    public void setKeepAlive(TcpKeepAlive settings) throws IOException {
         call(() -> {
-            conn.setNoDelay(on, host.clock().nanos());
+            conn.setKeepAlive(settings, host.clock().nanos());
             return null;
         });
     }

@@ -66,6 +66,14 @@ public abstract sealed class CongestionControl permits Reno, NewReno {
         inRecovery = false;
     }
 
+    /**
+     * RFC 6675 §5: a lost hole was retransmitted during recovery on the room a duplicate ACK made; the
+     * retransmission is in the pipe now, so the inflated window may not also admit new data for it.
+     */
+    void onHoleRetransmitted(int bytes) {
+        cwnd = Math.max(smss, cwnd - bytes);
+    }
+
     /** §3.1: slow start below ssthresh, congestion avoidance above. */
     protected void grow(int acked) {
         if (cwnd < ssthresh) {

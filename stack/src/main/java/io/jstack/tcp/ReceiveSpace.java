@@ -77,6 +77,22 @@ final class ReceiveSpace {
         return ranges;
     }
 
+    /** Index of the held out-of-order range containing {@code seq}, or -1. */
+    int rangeContaining(int seq) {
+        for (int i = 0; i < ranges; i++) {
+            if (Seq.leq(starts[i], seq) && Seq.lt(seq, ends[i])) return i;
+        }
+        return -1;
+    }
+
+    int rangeStart(int i) {
+        return starts[i];
+    }
+
+    int rangeEnd(int i) {
+        return ends[i];
+    }
+
     /** Bytes held out of order. */
     int outOfOrderBytes() {
         int n = 0;
@@ -172,18 +188,27 @@ final class ReceiveSpace {
      */
     int advertise(int mss) {
         int offered = Math.max(0, rcvAdv - rcvNxt);
-        int free = window();
-        if (free - offered >= Math.min(bufferMax() / 2, mss)) offered = free;
+        if (windowGrowth(mss) > 0) offered = advertisable();
         int field = Math.min(65535, offered >>> rcvWndShift);
         int actual = field << rcvWndShift;
         if (Seq.gt(rcvNxt + actual, rcvAdv)) rcvAdv = rcvNxt + actual;
         return field;
     }
 
-    /** How far the right edge would move if a window were advertised now (0 if SWS avoidance holds it). */
+    /**
+     * How far the right edge would move if a window were advertised now, or 0 if SWS avoidance holds it: RFC 9293
+     * §3.8.6.2.2 (MUST-39) updates the window only when it grows by at least min(RCV.BUFF / 2, Eff.snd.MSS).
+     * The growth is what the window field can show: free space the 16-bit field (scaled) cannot express would
+     * not move the edge, and a window update that changes nothing is not sent.
+     */
     int windowGrowth(int mss) {
-        int offered = Math.max(0, rcvAdv - rcvNxt);
-        int free = window();
-        return free - offered >= Math.min(bufferMax() / 2, mss) ? free - offered : 0;
+        int growth = advertisable() - Math.max(0, rcvAdv - rcvNxt);
+        return growth >= Math.min(bufferMax() / 2, mss) ? growth : 0;
+    }
+
+    /** The largest window the field can carry now: the free space, capped by the field, in whole scale units. */
+    private int advertisable() {
+        int capped = (int) Math.min(window(), 65535L << rcvWndShift);
+        return (capped >>> rcvWndShift) << rcvWndShift;
     }
 }

@@ -25,9 +25,16 @@ final class SegmentArrival {
     // The segment being processed, trimmed to the window by checkSequence.
     private int segSeq, segDataOff, segDataLen;
     private boolean segFin, segSyn;
+    /** The timestamp and SACK options of the segment being processed (parsed when either is in use). */
+    private final TcpOptions options = new TcpOptions();
 
     SegmentArrival(TcpConnection c) {
         this.c = c;
+    }
+
+    /** Parses the segment's timestamp and SACK options into this connection's reusable fields. */
+    TcpOptions options(TcpPacket seg) {
+        return options.parse(seg);
     }
 
     /** §3.10.7.3: SYN-SENT. */
@@ -76,6 +83,8 @@ final class SegmentArrival {
 
     /** §3.10.7.4: the synchronized states and SYN-RECEIVED, one method per step. */
     void inSynchronizedState(TcpPacket seg, long now) {
+        if (c.ts.on || c.sack.on) options.parse(seg);
+        if (c.ts.on && !checkTimestamp(seg, now)) return;
         if (c.state == TcpState.SYN_RECEIVED && simultaneousSynAck(seg)) {
             // Deviation: in a simultaneous open the peer's SYN-ACK carries a SYN we already hold. RFC 9293's
             // acceptability test would reject it; like Linux, we take its ACK and drop the SYN.
@@ -87,12 +96,32 @@ final class SegmentArrival {
         } else if (!checkSequence(seg, now)) {
             return;
         }
+        if (c.ts.on) c.ts.update(options, seg.seq(), now); // RFC 7323 §4.3 (2), once the segment is acceptable
         if (!checkReset(seg, now)) return;
         if (!checkSyn(seg, now)) return;
         if (!checkAck(seg, now)) return;
         // Sixth, the URG bit: jstack delivers urgent data inline and ignores the pointer (RFC 6093 §6).
         processText(seg, now);
         checkFin(now);
+    }
+
+    /**
+     * Before the sequence check when timestamps are in use (RFC 7323 §3.2, §5.3 R1): a segment without the
+     * option, or an old duplicate by PAWS, is dropped; PAWS answers it with an ACK. RSTs pass either way.
+     */
+    private boolean checkTimestamp(TcpPacket seg, long now) {
+        if (seg.has(RST)) return true;
+        if (!options.timestamps) {
+            // RFC 7323 §3.2: a non-RST segment without TSopt SHOULD be silently dropped once it is in use.
+            c.layer.count(TcpCounter.tcpTsMissingDropped, 1);
+            return false;
+        }
+        if (c.ts.isOldDuplicate(options, false, now)) {
+            c.layer.count(TcpCounter.tcpPawsDropped, 1);
+            c.pureAckNow = true;
+            return false;
+        }
+        return true;
     }
 
     private boolean simultaneousSynAck(TcpPacket seg) {
@@ -124,6 +153,10 @@ final class SegmentArrival {
         if (segSyn) segSeq++; // the SYN occupies the first sequence number
         if (!acceptable) {
             if (seg.has(RST)) return false;
+            // RFC 2883 §4: data entirely below RCV.NXT is a duplicate; the ACK reports it as a D-SACK.
+            if (c.sack.on && segDataLen > 0 && Seq.lt(segSeq, rcvNxt)) {
+                c.sack.onDuplicate(segSeq, Seq.min(segSeq + segDataLen, rcvNxt));
+            }
             if (c.state == TcpState.TIME_WAIT && seg.has(FIN)) {
                 // §3.10.7.4 eighth step, TIME-WAIT: a retransmitted FIN is acknowledged and restarts 2 MSL.
                 c.closeAt = now + c.config.timeWaitNanos();
@@ -140,6 +173,9 @@ final class SegmentArrival {
         }
         // Trim the front (already received) and the tail (beyond the window).
         int front = rcvNxt - segSeq;
+        if (front > 0 && c.sack.on && segDataLen > 0) {
+            c.sack.onDuplicate(segSeq, segSeq + Math.min(front, segDataLen)); // RFC 2883 §4: the repeated part
+        }
         if (front > 0) {
             int cut = Math.min(front, segDataLen);
             segSeq += cut;
@@ -217,9 +253,13 @@ final class SegmentArrival {
             return false;
         }
         long window = (long) seg.window() << c.snd.sndWndShift;
+        // RFC 6675 §2: an ACK that SACKs new data is a duplicate ACK even if it carries data or a new window.
+        boolean newlySacked = c.sack.on && options.sackBlocks > 0
+                && c.scoreboard.update(options, Seq.max(ack, c.snd.sndUna), c.snd.sndMax);
         if (Seq.gt(ack, c.snd.sndUna)) {
             onNewAck(ack, now);
-        } else if (ack == c.snd.sndUna && isDuplicateAck(seg, window)) {
+        } else if (ack == c.snd.sndUna && (isDuplicateAck(seg, window)
+                || newlySacked && c.snd.sndMax != c.snd.sndUna)) {
             onDuplicateAck(ack, now);
         }
         // Window update, guarded by SND.WL1/SND.WL2 against old segments (§3.10.7.4).
@@ -279,14 +319,20 @@ final class SegmentArrival {
         c.queue.acknowledge(ack);
         c.snd.sndUna = ack;
         if (Seq.gt(ack, c.snd.sndNxt)) c.snd.sndNxt = ack;
-        // RFC 6298 §3 (Karn): timing covers only a segment never retransmitted.
-        if (c.timing && Seq.gt(ack, c.rttSeq)) {
+        long tsRtt = c.ts.on ? c.ts.rttSampleNanos(options, now) : -1;
+        if (tsRtt >= 0) {
+            c.rtt.sample(tsRtt); // RFC 7323 §4.2: RTTM, a sample from the echoed timestamp
+            c.timing = false;
+        } else if (c.timing && Seq.gt(ack, c.rttSeq)) {
+            // RFC 6298 §3 (Karn): timing covers only a segment never retransmitted.
             c.rtt.sample(now - c.rttStart);
             c.timing = false;
         }
         c.retransmits = 0;
         boolean partial = c.cc.onNewAck(ack, acked, flight);
-        if (partial) c.retransmitFirst(now); // RFC 6582 §3.2 step 3
+        if (c.sack.on) c.scoreboard.prune(ack);
+        // RFC 6582 §3.2 step 3; with SACK, not a hole already retransmitted in this recovery (RFC 6675 §5).
+        if (partial && !(c.sack.on && Seq.lt(ack, c.scoreboard.highRxt))) c.retransmitFirst(now);
         // RFC 6298 §5.2: all data acknowledged: stop the timer; §5.3: new data acknowledged: restart it.
         c.retransmitAt = c.snd.sndUna == c.snd.sndMax ? NEVER : now + c.rtt.rtoNanos();
         c.observer.changed();
@@ -297,7 +343,11 @@ final class SegmentArrival {
             // RFC 5681 §3.2 step 2: retransmit the segment that appears lost, then let cwnd (inflated in
             // step 3) admit new data.
             c.layer.count(TcpCounter.tcpFastRetrans, 1);
+            c.scoreboard.highRxt = c.snd.sndUna; // RFC 6675 §5 step (4.1): a new recovery
             c.retransmitFirst(now);
+        } else if (c.sack.on && c.cc.inRecovery()) {
+            // RFC 6675 §5 step (C): the room this ACK made goes to the next lost hole before any new data.
+            c.retransmitNextHole(now);
         }
     }
 
@@ -310,6 +360,7 @@ final class SegmentArrival {
                 ? ReceiveSpace.Arrival.DROPPED // the host-wide cap on out-of-order memory
                 : c.rcv.accept(segSeq, seg.buffer(), segDataOff, segDataLen);
         c.layer.adjustOutOfOrder(c.rcv.outOfOrderBytes() - heldBefore);
+        if (c.sack.on && arrival != ReceiveSpace.Arrival.OUT_OF_ORDER) c.sack.prune(c.rcv.rcvNxt);
         switch (arrival) {
             case IN_ORDER -> {
                 // RFC 5681 §4.2 / RFC 1122 §4.2.3.2: an ACK at least every second full-sized segment, and
@@ -325,6 +376,7 @@ final class SegmentArrival {
             case FILLED_GAP -> c.ackNow = true; // RFC 5681 §4.2: immediately when a segment fills a gap
             case OUT_OF_ORDER -> {
                 c.pureAckNow = true; // RFC 5681 §4.2: an immediate duplicate ACK for out-of-order data
+                if (c.sack.on) c.sack.onOutOfOrder(c.rcv, segSeq);
                 c.layer.count(TcpCounter.tcpOfoQueued, 1);
             }
             case DROPPED -> {

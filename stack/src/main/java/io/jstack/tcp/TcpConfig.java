@@ -23,11 +23,13 @@ import java.time.Duration;
  * @param defaultBacklog      listen backlog when the application gives none
  * @param outOfOrderMemoryBytes cap on out-of-order data held over all connections together (each is also
  *                            bounded by its receive buffer); past it, out-of-order segments are dropped
+ * @param timestamps          offer and accept the timestamps option (RFC 7323 §3: RTTM and PAWS)
+ * @param sack                offer and accept SACK-permitted and report SACK blocks (RFC 2018)
  */
 public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Duration maxRto, int maxRetransmissions,
                         int maxSynRetransmissions, int sendBufferBytes, int receiveBufferBytes, Duration delayedAck,
                         boolean windowScaling, int challengeAcksPerSecond, Duration finWait2Timeout,
-                        int defaultBacklog, long outOfOrderMemoryBytes) {
+                        int defaultBacklog, long outOfOrderMemoryBytes, boolean timestamps, boolean sack) {
     public TcpConfig {
         if (msl.isNegative()) throw new IllegalArgumentException("MSL must not be negative: " + msl);
         if (minRto.isNegative() || minRto.isZero()) throw new IllegalArgumentException("min RTO must be positive");
@@ -46,58 +48,80 @@ public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Dura
         if (outOfOrderMemoryBytes < 0) throw new IllegalArgumentException("out-of-order memory must not be negative");
     }
 
+    /** Without timestamps and SACK. */
+    public TcpConfig(Duration msl, Duration initialRto, Duration minRto, Duration maxRto, int maxRetransmissions,
+                     int maxSynRetransmissions, int sendBufferBytes, int receiveBufferBytes, Duration delayedAck,
+                     boolean windowScaling, int challengeAcksPerSecond, Duration finWait2Timeout,
+                     int defaultBacklog, long outOfOrderMemoryBytes) {
+        this(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions, sendBufferBytes,
+                receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond, finWait2Timeout, defaultBacklog,
+                outOfOrderMemoryBytes, false, false);
+    }
+
     public static TcpConfig defaults() {
         return new TcpConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200),
                 Duration.ofSeconds(60), 12, 6, 1024 * 1024, 256 * 1024, Duration.ofMillis(40), true, 1000,
-                Duration.ofSeconds(60), 1024, 64L << 20);
+                Duration.ofSeconds(60), 1024, 64L << 20, false, false);
     }
 
     public TcpConfig withMsl(Duration d) {
         return new TcpConfig(d, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
-                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes);
+                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withMinRto(Duration d) {
         return new TcpConfig(msl, initialRto, d, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
-                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes);
+                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withBuffers(int sendBytes, int receiveBytes) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBytes, receiveBytes, delayedAck, windowScaling, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog, outOfOrderMemoryBytes);
+                defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withWindowScaling(boolean on) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, on, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog, outOfOrderMemoryBytes);
+                defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withMaxRetransmissions(int n) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, n, maxSynRetransmissions, sendBufferBytes,
                 receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog, outOfOrderMemoryBytes);
+                defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withChallengeAcksPerSecond(int n) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, n, finWait2Timeout,
-                defaultBacklog, outOfOrderMemoryBytes);
+                defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withDelayedAck(Duration d) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, d, windowScaling, challengeAcksPerSecond, finWait2Timeout,
-                defaultBacklog, outOfOrderMemoryBytes);
+                defaultBacklog, outOfOrderMemoryBytes, timestamps, sack);
     }
 
     public TcpConfig withOutOfOrderMemory(long bytes) {
         return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
                 sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
-                finWait2Timeout, defaultBacklog, bytes);
+                finWait2Timeout, defaultBacklog, bytes, timestamps, sack);
+    }
+
+    public TcpConfig withTimestamps(boolean on) {
+        return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
+                sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
+                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes, on, sack);
+    }
+
+    public TcpConfig withSack(boolean on) {
+        return new TcpConfig(msl, initialRto, minRto, maxRto, maxRetransmissions, maxSynRetransmissions,
+                sendBufferBytes, receiveBufferBytes, delayedAck, windowScaling, challengeAcksPerSecond,
+                finWait2Timeout, defaultBacklog, outOfOrderMemoryBytes, timestamps, on);
     }
 
     public long timeWaitNanos() {

@@ -77,6 +77,13 @@ public final class TcpConnection {
     String error;
 
     private final SegmentArrival arrival = new SegmentArrival(this);
+    final KeepAlive keepAlive = new KeepAlive(this);
+    final Timestamps ts;
+    final SackBlocks sack = new SackBlocks();
+    /** What the peer SACKed of our data (RFC 6675), used when {@code sack.on}. */
+    final SendScoreboard scoreboard = new SendScoreboard();
+    /** The time of the event being processed (a segment, a timer, a user call): what TSvals are taken from. */
+    long now;
     /** Both sides offered window scaling (RFC 7323 §2.2). */
     boolean windowScaleOk;
 
@@ -94,6 +101,7 @@ public final class TcpConnection {
         this.rcvMss = layer.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU minus fixed IP and TCP headers
         this.snd.mss = 536;
         this.cc = new NewReno(536);
+        this.ts = new Timestamps(config.timestamps() ? layer.isn(remotePort, remoteAddr, localPort, 0) : 0);
     }
 
     // ---------------------------------------------------------------- queries
@@ -154,12 +162,25 @@ public final class TcpConnection {
 
     public void setNoDelay(boolean on, long now) {
         layer.touch(this);
+        this.now = now;
         noDelay = on;
         if (on) output(now);
     }
 
     public boolean noDelay() {
         return noDelay;
+    }
+
+    /** Turns keep-alives on with these settings, or off with null (RFC 9293 §3.8.4: off by default). */
+    public void setKeepAlive(TcpKeepAlive settings, long now) {
+        layer.touch(this);
+        this.now = now;
+        keepAlive.set(settings, now);
+    }
+
+    /** The keep-alive settings, or null when keep-alives are off. */
+    public TcpKeepAlive keepAlive() {
+        return keepAlive.settings();
     }
 
     int sendMss() {
@@ -176,18 +197,20 @@ public final class TcpConnection {
 
     /** The earliest timer deadline, or {@link Clock#NEVER}. */
     public long pollAt() {
-        return Math.min(Math.min(retransmitAt, persistAt), Math.min(delayedAckAt, closeAt));
+        return Math.min(Math.min(Math.min(retransmitAt, persistAt), Math.min(delayedAckAt, closeAt)), keepAlive.at);
     }
 
     /** Every sequence variable and timer, for diagnostics. */
     public String describe(long now) {
         return this + String.format(" sndUna=%d sndNxt=+%d sndMax=+%d sndWnd=%d cwnd=%d ssthresh=%d recovery=%b"
                         + " queued=%d finQueued=%b rcvNxt=%d rcvWnd=%d readable=%d ranges=%d finReceived=%b"
-                        + " rto=%dms retransmits=%d retransmitIn=%s persistIn=%s delAckIn=%s closeIn=%s error=%s",
+                        + " rto=%dms retransmits=%d retransmitIn=%s persistIn=%s delAckIn=%s closeIn=%s keepAliveIn=%s"
+                        + " ts=%b sack=%b sackedRanges=%d error=%s",
                 snd.sndUna, snd.sndNxt - snd.sndUna, snd.sndMax - snd.sndUna, snd.sndWnd, cc.cwnd(), cc.ssthresh(),
                 cc.inRecovery(), queue.size(), finQueued, rcv.rcvNxt, rcv.window(), rcv.readable(),
                 rcv.outOfOrderRanges(), finReceived, rtt.rtoNanos() / 1_000_000, retransmits, in(retransmitAt, now),
-                in(persistAt, now), in(delayedAckAt, now), in(closeAt, now), error);
+                in(persistAt, now), in(delayedAckAt, now), in(closeAt, now), in(keepAlive.at, now), ts.on, sack.on,
+                scoreboard.ranges(), error);
     }
 
     private static String in(long at, long now) {
@@ -217,6 +240,7 @@ public final class TcpConnection {
             if (prev == TcpState.SYN_SENT || prev == TcpState.SYN_RECEIVED) layer.count(TcpCounter.tcpAttemptFails, 1);
             if (wasEstab) layer.count(TcpCounter.tcpEstabResets, 1);
             retransmitAt = persistAt = delayedAckAt = closeAt = NEVER;
+            keepAlive.stop();
             layer.adjustOutOfOrder(-rcv.outOfOrderBytes());
             if (next == TcpState.LISTEN) state = TcpState.CLOSED; // the listener lives on; this record does not
             layer.remove(this);
@@ -230,10 +254,19 @@ public final class TcpConnection {
         transitionTo(TcpState.CLOSED);
     }
 
+    /** Gives the connection up as timed out, telling the peer with a RST as Linux does. */
+    void timeOut(long now) {
+        if (error == null) error = "connection timed out";
+        abort(now);
+    }
+
     // ---------------------------------------------------------------- opening
 
     /** Active OPEN (RFC 9293 §3.10.1): send SYN, enter SYN-SENT. */
     void openActive(long now) {
+        this.now = now;
+        ts.on = config.timestamps(); // offered in our SYN; kept if the SYN-ACK carries it too
+        sack.on = config.sack();
         int iss = layer.isn(localPort, remoteAddr, remotePort, now);
         snd.init(iss);
         queue.reset(iss + 1);
@@ -246,6 +279,7 @@ public final class TcpConnection {
 
     /** A SYN arrived at a listener (RFC 9293 §3.10.7.2): record IRS and options, send SYN-ACK. */
     void openPassive(TcpPacket seg, long now) {
+        this.now = now;
         rcv.init(seg.seq());
         takeSynOptions(seg);
         int iss = layer.isn(localPort, remoteAddr, remotePort, now);
@@ -269,7 +303,13 @@ public final class TcpConnection {
     void takeSynOptions(TcpPacket seg) {
         int theirMss = seg.mssOption();
         if (theirMss < 0) theirMss = 536;
-        snd.mss = Math.max(64, Math.min(theirMss, rcvMss));
+        TcpOptions o = arrival.options(seg);
+        // RFC 7323 §3.2 and RFC 2018 §2: each is used only when both SYNs carry it.
+        ts.on = config.timestamps() && o.timestamps;
+        if (ts.on) ts.onSyn(o, seg.seq() + 1, now);
+        sack.on = config.sack() && o.sackPermitted;
+        // RFC 9293 §3.7.1: Eff.snd.MSS leaves room for the options every segment carries (RFC 6691 §2).
+        snd.mss = Math.max(64, Math.min(theirMss, rcvMss) - (ts.on ? 12 : 0));
         cc = new NewReno(snd.mss);
         int ws = seg.windowScaleOption();
         windowScaleOk = ws >= 0 && config.windowScaling();
@@ -302,11 +342,24 @@ public final class TcpConnection {
         return w;
     }
 
+    /**
+     * RFC 9293 §3.10.7.4 (MAY-2, from RFC 1122 §4.2.2.13): a SYN arriving in TIME-WAIT MAY reopen the connection
+     * when its sequence number is above the old incarnation's RCV.NXT, so it cannot be an old duplicate.
+     */
+    boolean yieldsToNewSyn(TcpPacket seg) {
+        if (state != TcpState.TIME_WAIT || !seg.has(SYN) || seg.has(ACK_FLAG) || seg.has(RST)) return false;
+        TcpOptions o = arrival.options(seg);
+        // RFC 6191 §2: with timestamps on both incarnations, a TSval above TS.Recent tells the new one apart.
+        if (ts.on && o.timestamps) return Seq.gt(o.tsVal, ts.tsRecent);
+        return Seq.gt(seg.seq(), rcv.rcvNxt);
+    }
+
     // ---------------------------------------------------------------- user calls
 
     /** SEND (RFC 9293 §3.10.2): queues what fits in the send buffer; returns the count, or -1 if closed. */
     public int send(byte[] b, int off, int len, long now) {
         layer.touch(this);
+        this.now = now;
         if (finQueued || error != null || state == TcpState.CLOSED) return -1;
         int n = queue.write(b, off, len);
         if (state.isSynchronized()) output(now);
@@ -319,6 +372,7 @@ public final class TcpConnection {
      */
     public int receive(byte[] b, int off, int len, long now) {
         layer.touch(this);
+        this.now = now;
         int n = rcv.read(b, off, len);
         if (n == 0) return atEof() ? -1 : 0;
         if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
@@ -331,6 +385,7 @@ public final class TcpConnection {
     /** CLOSE for the sending direction only: the FIN follows the queued data (RFC 9293 §3.10.4). */
     public void shutdownOutput(long now) {
         layer.touch(this);
+        this.now = now;
         if (finQueued || state == TcpState.CLOSED) return;
         switch (state) {
             case SYN_SENT -> {
@@ -358,6 +413,7 @@ public final class TcpConnection {
      */
     public void close(long now) {
         layer.touch(this);
+        this.now = now;
         userClosed = true;
         if (state == TcpState.CLOSED) return;
         if (rcv.readable() > 0 && state.isSynchronized()) {
@@ -371,6 +427,7 @@ public final class TcpConnection {
     /** ABORT (RFC 9293 §3.10.5): send RST in a synchronized state and forget the connection. */
     public void abort(long now) {
         layer.touch(this);
+        this.now = now;
         userClosed = true;
         if (state == TcpState.CLOSED) return;
         if (state.isSynchronized() || state == TcpState.SYN_RECEIVED) {
@@ -387,11 +444,15 @@ public final class TcpConnection {
 
     /** SEGMENT ARRIVES (RFC 9293 §3.10.7) for this connection's 4-tuple. */
     void onSegment(TcpPacket seg, long now) {
+        this.now = now;
         switch (state) {
             case CLOSED -> layer.replyReset(seg, remoteAddr); // §3.10.7.1
             case LISTEN -> {} // listening is done by TcpListenerState
             case SYN_SENT -> arrival.inSynSent(seg, now); // §3.10.7.3
-            default -> arrival.inSynchronizedState(seg, now); // §3.10.7.4
+            default -> {
+                keepAlive.onSegmentReceived(now);
+                arrival.inSynchronizedState(seg, now); // §3.10.7.4
+            }
         }
         if (state != TcpState.CLOSED) output(now);
     }
@@ -402,11 +463,34 @@ public final class TcpConnection {
         int seq = snd.sndUna;
         int dataEnd = queue.end();
         int len = Math.min(snd.mss, Math.max(0, dataEnd - seq));
+        // RFC 6675 §4: with SACK, only the hole: bytes the receiver reported holding are not sent again.
+        if (sack.on && scoreboard.ranges() > 0) len = Math.min(len, scoreboard.holeEnd(seq, dataEnd) - seq);
         boolean fin = finQueued && seq + len == finSeq() && Seq.lt(seq + len, snd.sndMax);
         if (len == 0 && !fin) return;
         layer.transmit(this, ACK_FLAG | (fin ? FIN : 0), seq, rcv.rcvNxt, advertiseWindow(), -1, -1, seq, len);
         clearAckPending();
         layer.count(TcpCounter.tcpRetransSegs, 1);
+        if (sack.on && Seq.gt(seq + len, scoreboard.highRxt)) scoreboard.highRxt = seq + len;
+    }
+
+    /**
+     * RFC 6675 §5 step (C), NextSeg rule (1): during recovery, one segment of the next hole the scoreboard deems
+     * lost, on the room a duplicate ACK made; true if one was sent.
+     */
+    boolean retransmitNextHole(long now) {
+        int limit = Seq.min(queue.end(), snd.sndMax);
+        if (!scoreboard.findLostHole(snd.sndUna, limit, snd.mss)) return false;
+        int seq = scoreboard.hole;
+        int len = Math.min(snd.mss, scoreboard.holeEnd(seq, limit) - seq);
+        if (len <= 0) return false;
+        timing = false;
+        layer.transmit(this, ACK_FLAG, seq, rcv.rcvNxt, advertiseWindow(), -1, -1, seq, len);
+        clearAckPending();
+        layer.count(TcpCounter.tcpRetransSegs, 1);
+        layer.count(TcpCounter.tcpSackRetrans, 1);
+        scoreboard.highRxt = seq + len;
+        cc.onHoleRetransmitted(len);
+        return true;
     }
 
     // ---------------------------------------------------------------- output
@@ -534,6 +618,7 @@ public final class TcpConnection {
 
     /** Runs every timer that is due at {@code now}. */
     void onTimer(long now) {
+        this.now = now;
         if (closeAt <= now) {
             closeAt = NEVER;
             if (state == TcpState.TIME_WAIT) {
@@ -544,6 +629,8 @@ public final class TcpConnection {
             return;
         }
         if (retransmitAt <= now) onRetransmitTimeout(now);
+        if (state == TcpState.CLOSED) return;
+        if (keepAlive.at <= now) keepAlive.onTimeout(now);
         if (state == TcpState.CLOSED) return;
         if (persistAt <= now) onPersistTimeout(now);
         if (delayedAckAt <= now) {
@@ -576,6 +663,7 @@ public final class TcpConnection {
             }
             default -> {
                 cc.onRetransmitTimeout(snd.flightSize(), snd.sndMax);
+                scoreboard.clear(); // RFC 2018 §8: after a timeout, SACKed data is sent again too
                 // Go back to SND.UNA: the congestion window (one segment now) paces the resend.
                 snd.sndNxt = snd.sndUna;
                 retransmitAt = NEVER;

@@ -30,4 +30,16 @@ public enum TcpCounter {
     tcpTimeouts,
     /** Zero-window probes sent (RFC 9293 §3.8.6.1). */
     tcpWindowProbes,
+    /** Active OPENs refused because the remote address is not unicast (RFC 1122 §4.2.3.10). */
+    tcpOpenRejected,
+    /** TIME-WAIT connections ended early by a new SYN that opened a new incarnation (RFC 9293 MAY-2). */
+    tcpTimeWaitReopened,
+    /** Keep-alive probes sent, and connections given up after unanswered probes (RFC 9293 §3.8.4). */
+    tcpKeepAliveProbes,
+    tcpKeepAliveTimeouts,
+    /** Segments dropped by PAWS as old duplicates (RFC 7323 §5.3), and for lacking the timestamp option (§3.2). */
+    tcpPawsDropped,
+    tcpTsMissingDropped,
+    /** Lost holes retransmitted during recovery from the SACK scoreboard (RFC 6675 §5). */
+    tcpSackRetrans,
 }

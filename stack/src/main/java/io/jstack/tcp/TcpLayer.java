@@ -167,6 +167,12 @@ public final class TcpLayer implements TransportHandler {
     public TcpConnection connect(int remoteAddr, int remotePort, int localPort, TcpBuffers buffers,
                                  TcpObserver observer, long now) {
         if (remotePort <= 0 || remotePort > 65535) throw new IllegalArgumentException("bad port " + remotePort);
+        // RFC 1122 §4.2.3.10: an active OPEN to a broadcast or multicast address MUST be rejected with an error.
+        if (Ipv4Address.isBroadcastOrMulticast(remoteAddr) || remoteAddr == 0) {
+            count(TcpCounter.tcpOpenRejected, 1);
+            throw new IllegalArgumentException("cannot connect to " + Ipv4Address.toString(remoteAddr)
+                    + ": not a unicast address (RFC 1122 §4.2.3.10)");
+        }
         int port = localPort;
         if (port == 0) {
             for (int i = 0; i < EPHEMERAL_COUNT && port == 0; i++) {
@@ -239,12 +245,17 @@ public final class TcpLayer implements TransportHandler {
             return;
         }
         TcpConnection c = connections.get(key(src, seg.sourcePort(), seg.destinationPort()));
+        TcpListenerState l = listeners[seg.destinationPort()];
+        if (c != null && l != null && c.yieldsToNewSyn(seg)) {
+            count(TcpCounter.tcpTimeWaitReopened, 1);
+            c.transitionTo(TcpState.CLOSED); // the new SYN goes to the listener below
+            c = null;
+        }
         if (c != null) {
             touch(c);
             c.onSegment(seg, now);
             return;
         }
-        TcpListenerState l = listeners[seg.destinationPort()];
         if (l != null) {
             onSegmentInListen(l, seg, src, now);
         } else {
@@ -296,26 +307,18 @@ public final class TcpLayer implements TransportHandler {
 
     /**
      * Builds and sends one segment of {@code c}: {@code mss >= 0} adds the MSS option and {@code wsShift >= 0}
-     * the window scale option (SYNs only); {@code dataLen} bytes come from the retransmission queue at
+     * the window scale option (SYNs only), and timestamps and SACK as the connection uses them ({@link TcpOptions});
+     * {@code dataLen} bytes come from the retransmission queue at
      * sequence number {@code dataSeq}.
      */
     void transmit(TcpConnection c, int flags, int seq, int ack, int window, int mss, int wsShift, int dataSeq,
                   int dataLen) {
         ByteBuffer tx = ip.txBuffer();
         int o = Ipv4Layer.HEADROOM;
-        int optionBytes = (mss >= 0 ? 4 : 0) + (wsShift >= 0 ? 4 : 0);
+        int optionBytes = TcpOptions.length(c, flags, mss, wsShift, dataLen);
         TcpPacket.emitHeader(tx, o, c.localPort, c.remotePort, seq, (flags & ACK_FLAG) != 0 ? ack : 0, flags,
                 window, optionBytes);
-        int i = o + TcpPacket.MIN_HEADER_LENGTH;
-        if (mss >= 0) {
-            tx.put(i, (byte) TcpPacket.OPT_MSS).put(i + 1, (byte) 4).putShort(i + 2, (short) mss);
-            i += 4;
-        }
-        if (wsShift >= 0) {
-            tx.put(i, (byte) TcpPacket.OPT_NOP).put(i + 1, (byte) TcpPacket.OPT_WINDOW_SCALE).put(i + 2, (byte) 3)
-                    .put(i + 3, (byte) wsShift);
-            i += 4;
-        }
+        int i = TcpOptions.write(c, tx, o + TcpPacket.MIN_HEADER_LENGTH, flags, ack, mss, wsShift, dataLen);
         if (dataLen > 0) c.queue.copy(dataSeq, tx, i, dataLen);
         finish(tx, o, TcpPacket.MIN_HEADER_LENGTH + optionBytes + dataLen, c.remoteAddr,
                 dataLen > c.snd.mss ? c.snd.mss : 0, dataLen);

@@ -59,6 +59,38 @@ class TcpSocketTest {
     }
 
     @Test
+    void connectToABroadcastOrMulticastAddressFailsRfc1122Section4_2_3_10() {
+        try (var net = TcpTestNet.clean()) {
+            for (String a : new String[] {"255.255.255.255", "224.0.0.9"}) {
+                int bad = io.jstack.wire.Ipv4Address.parse(a).value();
+                var e = assertThrows(SocketException.class,
+                        () -> TcpSocket.connect(net.b, addr(bad, 80), Duration.ofSeconds(5)));
+                assertTrue(e.getMessage().startsWith("Network is unreachable"), e.getMessage());
+            }
+        }
+    }
+
+    @Test
+    void keepAliveProbesAreAnsweredAndTheIdleConnectionStaysRfc9293Section3_8_4() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5010, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5010), Duration.ofSeconds(5));
+            var server = listener.accept();
+            client.setKeepAlive(new io.jstack.tcp.TcpKeepAlive(Duration.ofMillis(20), Duration.ofMillis(20), 2));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (net.b.counters().get(TcpCounter.tcpKeepAliveProbes) < 5 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            assertTrue(net.b.counters().get(TcpCounter.tcpKeepAliveProbes) >= 5, "probes were sent");
+            assertEquals(0, net.b.counters().get(TcpCounter.tcpKeepAliveTimeouts)); // each was answered
+            assertEquals(TcpState.ESTABLISHED, client.state());
+            server.output().write(7);
+            assertEquals(7, client.input().read());
+            client.close();
+            server.close();
+        }
+    }
+
+    @Test
     void connectTimesOutWhenNobodyAnswers() {
         try (var net = TcpTestNet.clean()) {
             int nowhere = io.jstack.wire.Ipv4Address.parse("10.0.0.99").value();
@@ -110,6 +142,28 @@ class TcpSocketTest {
                 listener.close();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, f::get);
                 assertTrue(e.getCause() instanceof SocketException);
+            }
+        }
+    }
+
+    @Test
+    void connectionsThatArriveTogetherAreAcceptedOneByOneInOrderAndTheUnacceptedResetOnClose() throws Exception {
+        try (var net = TcpTestNet.clean()) {
+            var listener = TcpListener.bind(net.a, 5005, 16);
+            List<TcpSocket> clients = new ArrayList<>();
+            for (int i = 0; i < 6; i++) clients.add(TcpSocket.connect(net.b, addr(A, 5005), Duration.ofSeconds(5)));
+            // All six completed their handshake before the first accept: it takes them in one batch.
+            for (int i = 0; i < 4; i++) {
+                TcpSocket s = listener.accept();
+                assertEquals(clients.get(i).localAddress().getPort(), s.remoteAddress().getPort(), "accept order");
+                s.close();
+            }
+            listener.close();
+            for (int i = 4; i < 6; i++) {
+                TcpSocket c = clients.get(i);
+                var e = assertThrows(IOException.class, () -> c.input().read(), "never accepted: reset");
+                assertTrue(e.getMessage().contains("reset"), e.getMessage());
+                c.close();
             }
         }
     }

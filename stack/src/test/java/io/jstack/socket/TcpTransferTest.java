@@ -36,11 +36,26 @@ class TcpTransferTest {
             "loss=5%,reorder=5%,dup=1%,corrupt=1%", "offload", "offload,loss=5%,reorder=5%"})
     @Timeout(180)
     void bothDirectionsArriveIntactAtOnce(String impairment) throws Exception {
-        long seed = Long.getLong("jstack.test.seed", System.nanoTime());
+        transfer(impairment, config());
+    }
+
+    /** RFC 7323 timestamps (RTTM, PAWS) and RFC 2018 SACK blocks on both stacks, through the same impairments. */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"none", "loss=5%,reorder=5%,dup=1%,corrupt=1%"})
+    @Timeout(180)
+    void bothDirectionsArriveIntactWithTimestampsAndSackRfc7323Rfc2018(String impairment) throws Exception {
+        transfer(impairment, config().withTimestamps(true).withSack(true));
+    }
+
+    private static TcpConfig config() {
         // A short minimum RTO keeps the run short when a retransmission is lost (200 ms is the default); the
         // delayed-ACK limit must stay below it, or a lone segment's delayed ACK would look like a loss.
-        TcpConfig config = TcpConfig.defaults().withMinRto(Duration.ofMillis(20)).withDelayedAck(Duration.ofMillis(5))
+        return TcpConfig.defaults().withMinRto(Duration.ofMillis(20)).withDelayedAck(Duration.ofMillis(5))
                 .withBuffers(1 << 20, 1 << 20);
+    }
+
+    private void transfer(String impairment, TcpConfig config) throws Exception {
+        long seed = Long.getLong("jstack.test.seed", System.nanoTime());
         // "offload": both links offer checksum and segmentation offload (TSO), done in software, so the stacks
         // send up to 64 KiB packets that the link cuts into MSS-sized segments (and impairs one by one).
         boolean offload = impairment.startsWith("offload");

@@ -140,6 +140,35 @@ class TcpFlowControlTest {
     }
 
     @Test
+    void readThatLeavesTheAdvertisedWindowUnchangedSendsNoUpdateRfc9293Section3_8_6_2_2() {
+        // 256 KiB buffer without window scaling: the field shows at most 65535, so freeing buffer space by a
+        // read does not move the advertised right edge and no window update may be sent (MUST-39).
+        var p = TcpPeer.start().established();
+        p.sendData(bytes(1460));
+        p.sendData(bytes(1460));
+        var ack = p.expect();
+        assertEquals(p.sndNxt, ack.ack());
+        assertEquals(65535, ack.h().window());
+        assertEquals(2920, p.read().length);
+        p.expectNothing();
+        assertEquals(0, p.conn.rcv.windowGrowth(p.conn.rcvMss));
+    }
+
+    @Test
+    void readThatOpensTheScaledWindowByAnMssSendsAnUpdateRfc9293Section3_8_6_2_2() {
+        var p = TcpPeer.start(TcpConfig.defaults().withBuffers(1 << 16, 1 << 16)).established(65535, 0);
+        assertEquals(1, p.conn.rcv.rcvWndShift); // 64 KiB needs one bit of scale
+        p.sendData(bytes(1460));
+        p.sendData(bytes(1460));
+        var ack = p.expect();
+        // The SYN-ACK offered 65535 (unscaled): 2920 bytes later the edge stays there, less than 1 MSS short.
+        assertEquals((65535 - 2920) >> 1, ack.h().window());
+        assertEquals(2920, p.read().length);
+        var update = p.expect();
+        assertEquals(65536 >> 1, update.h().window());
+    }
+
+    @Test
     void zeroWindowIsProbedWithBackOffRfc9293Section3_8_6_1() {
         var p = TcpPeer.start().established();
         p.ack(p.iss + 1, 0);

@@ -24,6 +24,21 @@ import org.junit.jupiter.api.Test;
 class TcpMiscTest {
 
     @Test
+    void activeOpenToBroadcastOrMulticastIsRefusedRfc1122Section4_2_3_10() {
+        var p = TcpPeer.start();
+        for (String a : new String[] {"255.255.255.255", "224.0.0.1", "239.1.2.3", "0.0.0.0"}) {
+            int addr = io.jstack.wire.Ipv4Address.parse(a).value();
+            var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> p.tcp.connect(addr, 80, 0, TcpObserver.NONE, p.now()));
+            assertTrue(e.getMessage().contains("not a unicast address"), e.getMessage());
+        }
+        p.expectNothing();
+        assertEquals(0, p.tcp.connectionCount());
+        assertEquals(4, p.tcp.counters().get(TcpCounter.tcpOpenRejected));
+        assertEquals(0, p.tcp.counters().get(TcpCounter.tcpActiveOpens));
+    }
+
+    @Test
     void isnDependsOnTheFourTupleAndAdvancesEveryFourMicrosecondsRfc6528Section3() {
         var g = new IsnGenerator(11, 22);
         int a = g.isn(1, 80, 2, 40000, 0);

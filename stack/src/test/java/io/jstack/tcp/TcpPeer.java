@@ -32,7 +32,21 @@ final class TcpPeer {
     static final int PORT = 80;
     static final int PEER_ISS = 1000;
 
-    record Segment(TcpHeader h, byte[] data) {
+    record Segment(TcpHeader h, byte[] data, byte[] raw) {
+        /** The timestamp and SACK options, parsed by jstack's own {@link TcpOptions}. */
+        TcpOptions options() {
+            ByteBuffer b = ByteBuffer.wrap(raw);
+            Ipv4Packet ip = new Ipv4Packet().wrap(b, 0);
+            return new TcpOptions().parse(new TcpPacket().wrap(b, ip.payloadOffset(), ip.payloadLength()));
+        }
+
+        /** The option bytes as they are on the wire. */
+        byte[] optionBytes() {
+            int tcp = (raw[0] & 0x0f) * 4;
+            int hl = ((raw[tcp + 12] & 0xff) >>> 4) * 4;
+            return Arrays.copyOfRange(raw, tcp + 20, tcp + hl);
+        }
+
         boolean has(TcpFlag f) {
             return h.flags().contains(f);
         }
@@ -94,6 +108,38 @@ final class TcpPeer {
         host.poll();
     }
 
+    /** Sends a segment whose options are {@code options} (padded with EOL to a multiple of 4). */
+    void sendWithOptions(int seq, int ack, Set<TcpFlag> flags, int window, byte[] options, byte[] data) {
+        int optLen = (options.length + 3) & ~3;
+        int tcpLen = 20 + optLen + data.length;
+        ByteBuffer b = ByteBuffer.allocate(20 + tcpLen);
+        TcpPacket.emitHeader(b, 20, PEER_PORT, PORT, seq, ack, TcpFlag.bits(flags), window, optLen);
+        b.put(40, options);
+        b.put(40 + optLen, data);
+        TcpPacket.fillChecksum(b, 20, tcpLen, PEER, HOST);
+        Ipv4Packet.emit(b, 0, b.capacity(), 1, 0, 64, 6, PEER, HOST);
+        link.send(b.array());
+        host.poll();
+    }
+
+    /** Option bytes: NOP, NOP, timestamps (RFC 7323 §3.2). */
+    static byte[] ts(int val, int ecr) {
+        return ByteBuffer.allocate(12).put((byte) 1).put((byte) 1).put((byte) 8).put((byte) 10).putInt(val)
+                .putInt(ecr).array();
+    }
+
+    /** Concatenates option byte arrays. */
+    static byte[] opts(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) n += p.length;
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) b.put(p);
+        return b.array();
+    }
+
+    static final byte[] MSS_1460 = {2, 4, 0x05, (byte) 0xb4};
+    static final byte[] SACK_OK = {4, 2};
+
     void send(int seq, int ack, Set<TcpFlag> flags, int window, byte[] data) {
         send(new TcpHeader(PEER_PORT, PORT, seq, ack, flags, window, 0, -1, -1), data);
     }
@@ -128,7 +174,7 @@ final class TcpPeer {
         assertEquals(Malformed.NONE, t.check());
         assertTrue(t.checksumOk(ip.source(), ip.destination()), "bad checksum from the host");
         return new Segment(TcpHeader.parse(t),
-                Arrays.copyOfRange(p, t.payloadOffset(), t.payloadOffset() + t.payloadLength()));
+                Arrays.copyOfRange(p, t.payloadOffset(), t.payloadOffset() + t.payloadLength()), p.clone());
     }
 
     void expectNothing() {

@@ -150,6 +150,44 @@ class TcpStateMachineTest {
     }
 
     @Test
+    void synAboveRcvNxtInTimeWaitOpensANewConnectionRfc9293Section3_10_7_4May2() {
+        var p = TcpPeer.start(TcpConfig.defaults().withMsl(Duration.ofSeconds(10))).established();
+        var old = p.conn;
+        old.close(p.now());
+        var fin = p.expect();
+        p.send(p.sndNxt, fin.seq() + 1, flags(TcpFlag.FIN, TcpFlag.ACK), 65535, new byte[0]);
+        p.expect();
+        assertEquals(TcpState.TIME_WAIT, old.state());
+        p.advanceMillis(100);
+        int newIss = p.sndNxt + 100_000;
+        p.send(new TcpHeader(PEER_PORT, PORT, newIss, 0, flags(TcpFlag.SYN), 65535, 0, 1460, -1), new byte[0]);
+        var synAck = p.expect();
+        assertEquals(flags(TcpFlag.SYN, TcpFlag.ACK), synAck.flags());
+        assertEquals(newIss + 1, synAck.ack());
+        assertEquals(TcpState.CLOSED, old.state());
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpTimeWaitReopened));
+        p.send(newIss + 1, synAck.seq() + 1, flags(TcpFlag.ACK), 65535, new byte[0]);
+        var fresh = p.listener.accept();
+        assertEquals(TcpState.ESTABLISHED, fresh.state());
+        p.expectNothing();
+    }
+
+    @Test
+    void oldSynInTimeWaitDoesNotReopenRfc9293Section3_10_7_4May2() {
+        var p = TcpPeer.start(TcpConfig.defaults().withMsl(Duration.ofSeconds(10))).established();
+        p.conn.close(p.now());
+        var fin = p.expect();
+        p.send(p.sndNxt, fin.seq() + 1, flags(TcpFlag.FIN, TcpFlag.ACK), 65535, new byte[0]);
+        p.expect();
+        // A SYN at or below RCV.NXT may be an old duplicate: TIME-WAIT answers it with an ACK and stays.
+        p.send(new TcpHeader(PEER_PORT, PORT, PEER_ISS, 0, flags(TcpFlag.SYN), 65535, 0, 1460, -1), new byte[0]);
+        var ack = p.expect();
+        assertEquals(flags(TcpFlag.ACK), ack.flags());
+        assertEquals(TcpState.TIME_WAIT, p.conn.state());
+        assertEquals(0, p.tcp.counters().get(TcpCounter.tcpTimeWaitReopened));
+    }
+
+    @Test
     void passiveCloseGoesCloseWaitLastAckClosedRfc9293Section3_6() {
         var p = TcpPeer.start().established();
         p.send(p.sndNxt, p.iss + 1, flags(TcpFlag.FIN, TcpFlag.ACK), 65535, new byte[0]);

@@ -59,37 +59,63 @@ class TcpSteadyStateAllocationTest {
     private final ManualClock clock = new ManualClock(1_000_000_000L);
     private final ScriptLink link = new ScriptLink();
     private final Host host = new Host(HOST, link, clock, Ipv4Config.defaults());
-    private final TcpLayer tcp = TcpLayer.install(host, TcpConfig.defaults(), new IsnGenerator(3, 4));
+    private TcpLayer tcp = TcpLayer.install(host, TcpConfig.defaults(), new IsnGenerator(3, 4));
+    /** Segments carry NOP NOP TS (RFC 7323) and TSecr echoes the stack's last TSval. */
+    private boolean withTimestamps;
     private final byte[] payload = new byte[LEN], sink = new byte[65536];
     private ByteBuffer data, ack;
     private TcpConnection conn;
     private int peerSeq = PEER_ISS + 1, hostSeq;
 
-    private static ByteBuffer segment(int seq, int ack, int dataLen, TcpFlag... f) {
+    private ByteBuffer segment(int seq, int ack, int dataLen, TcpFlag... f) {
         var h = new TcpHeader(PEER_PORT, PORT, seq, ack, flags(f), 65535, 0, -1, -1);
-        ByteBuffer b = ByteBuffer.allocate(TCP_OFF + h.length() + dataLen);
+        int opt = withTimestamps ? 12 : 0;
+        boolean syn = f[0] == TcpFlag.SYN;
+        if (syn && withTimestamps) opt += 4; // SACK-permitted, NOP, NOP
+        ByteBuffer b = ByteBuffer.allocate(TCP_OFF + h.length() + opt + dataLen);
         h.emit(b, TCP_OFF);
-        TcpPacket.fillChecksum(b, TCP_OFF, h.length() + dataLen, PEER, HOST);
+        if (withTimestamps) {
+            int o = TCP_OFF + 20;
+            TcpPacket.emitHeader(b, TCP_OFF, PEER_PORT, PORT, seq, ack, TcpFlag.bits(flags(f)), 65535, opt);
+            if (syn) b.put(o, (byte) 1).put(o + 1, (byte) 1).put(o + 2, (byte) 4).put(o + 3, (byte) 2);
+            if (syn) o += 4;
+            b.put(o, (byte) 1).put(o + 1, (byte) 1).put(o + 2, (byte) 8).put(o + 3, (byte) 10).putInt(o + 4, 1)
+                    .putInt(o + 8, 0);
+        }
+        TcpPacket.fillChecksum(b, TCP_OFF, h.length() + opt + dataLen, PEER, HOST);
         Ipv4Packet.emit(b, 0, b.capacity(), 1, 0, 64, 6, PEER, HOST);
         return b;
     }
 
-    /** Rewrites SEQ and ACK of a prepared segment in place and fixes its checksum. */
-    private static void patch(ByteBuffer b, int seq, int ack) {
+    /** Rewrites SEQ and ACK (and TSval, TSecr) of a prepared segment in place and fixes its checksum. */
+    private void patch(ByteBuffer b, int seq, int ack) {
         b.putInt(TCP_OFF + 4, seq).putInt(TCP_OFF + 8, ack);
+        if (withTimestamps) {
+            int tsVal = b.getInt(TCP_OFF + 24) + 1;
+            int lastSent = link.sent.getInt(TCP_OFF + 24); // the stack's last TSval (its options start NOP NOP TS)
+            b.putInt(TCP_OFF + 24, tsVal).putInt(TCP_OFF + 28, lastSent);
+        }
         TcpPacket.fillChecksum(b, TCP_OFF, b.capacity() - TCP_OFF, PEER, HOST);
     }
 
     private void deliver(ByteBuffer b) {
+        deliver(b, host);
+    }
+
+    private void deliver(ByteBuffer b, Host h) {
         link.next = b;
-        host.poll();
+        h.poll();
     }
 
     private void establish() {
+        establishOn(host);
+    }
+
+    private void establishOn(Host h) {
         TcpListenerState l = tcp.listen(PORT, 4);
-        deliver(segment(PEER_ISS, 0, 0, TcpFlag.SYN));
+        deliver(segment(PEER_ISS, 0, 0, TcpFlag.SYN), h);
         hostSeq = link.sent.getInt(TCP_OFF + 4) + 1;
-        deliver(segment(peerSeq, hostSeq, 0, TcpFlag.ACK));
+        deliver(segment(peerSeq, hostSeq, 0, TcpFlag.ACK), h);
         conn = l.accept();
         assertNotNull(conn);
         data = segment(peerSeq, hostSeq, LEN, TcpFlag.ACK, TcpFlag.PSH);
@@ -98,17 +124,21 @@ class TcpSteadyStateAllocationTest {
 
     /** One segment each way, as TcpSegmentBench does: in and read; written, sent and acknowledged. */
     private void roundTrip() {
+        roundTrip(host);
+    }
+
+    private void roundTrip(Host h) {
         clock.setNanos(clock.nanos() + 1_000);
         patch(data, peerSeq, hostSeq);
-        deliver(data);
+        deliver(data, h);
         int n = conn.receive(sink, 0, sink.length, clock.nanos());
         if (n != LEN) throw new AssertionError("received " + n);
         peerSeq += LEN;
         if (conn.send(payload, 0, LEN, clock.nanos()) != LEN) throw new AssertionError("send buffer full");
-        host.poll();
+        h.poll();
         hostSeq += LEN;
         patch(ack, peerSeq, hostSeq);
-        deliver(ack);
+        deliver(ack, h);
         if (conn.unacknowledged() != 0) throw new AssertionError("the ACK did not free the send buffer");
     }
 
@@ -127,6 +157,28 @@ class TcpSteadyStateAllocationTest {
         assertEquals(0, host.internalErrors());
         assertEquals(TcpState.ESTABLISHED, conn.state());
         // Before the pool: two arrays of 2 KiB per round trip (≈ 84 MB here); now ≈ 0 once compiled. Generous: 256 B.
+        assertTrue(allocated < 256L * SEGMENTS, "allocated " + allocated + " bytes for " + SEGMENTS + " round trips");
+    }
+
+    @Test
+    void steadyStateWithTimestampsAndSackAllocatesNothingRfc7323Rfc2018() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
+        var threads = (com.sun.management.ThreadMXBean) mx;
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "thread allocation counting is off");
+        withTimestamps = true;
+        tcp = TcpLayer.install(new Host(HOST, link, clock, Ipv4Config.defaults()),
+                TcpConfig.defaults().withTimestamps(true).withSack(true), new IsnGenerator(3, 4));
+        establishOn(tcp.host());
+        assertTrue(conn.ts.on && conn.sack.on);
+        for (int i = 0; i < 30_000; i++) roundTrip(tcp.host());
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < SEGMENTS; i++) roundTrip(tcp.host());
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, tcp.counters().get(TcpCounter.tcpPawsDropped));
+        assertEquals(0, tcp.counters().get(TcpCounter.tcpTsMissingDropped));
+        assertTrue(conn.rtt.srttNanos() >= 0, "RTTM took samples");
         assertTrue(allocated < 256L * SEGMENTS, "allocated " + allocated + " bytes for " + SEGMENTS + " round trips");
     }
 

@@ -6,6 +6,7 @@ import io.jstack.link.MemoryLink;
 import io.jstack.tcp.IsnGenerator;
 import io.jstack.tcp.TcpConfig;
 import io.jstack.tcp.TcpConnection;
+import io.jstack.tcp.TcpKeepAlive;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpListenerState;
 import io.jstack.tcp.TcpObserver;
@@ -73,7 +74,12 @@ final class JstackTarget implements Target {
         MemoryLink.Pair pair = MemoryLink.pair(1500);
         peer = pair.b();
         host = new Host(STACK, pair.a(), clock, ipConfig(script));
-        tcp = TcpLayer.install(host, config, new IsnGenerator(0x5eed, script.name().hashCode()));
+        // The Linux runner's baseline turns timestamps and SACK off unless the script's sysctl: tag turns them on;
+        // jstack's defaults have them off, and the same tag turns them on here.
+        String sysctl = script.tag("sysctl");
+        TcpConfig c = config.withTimestamps(sysctl.contains("net.ipv4.tcp_timestamps=1"))
+                .withSack(sysctl.contains("net.ipv4.tcp_sack=1"));
+        tcp = TcpLayer.install(host, c, new IsnGenerator(0x5eed, script.name().hashCode()));
         udp = new UdpLayer(host.ip(), host.icmp(), Runnable::run);
         host.ip().register(IpProtocol.UDP.code(), udp);
         udpSocket = null;
@@ -194,7 +200,10 @@ final class JstackTarget implements Target {
                 conn.abort(now);
                 yield "0";
             }
-            case "keepalive" -> "ENOPROTOOPT"; // TcpConnection has no keep-alive option
+            case "keepalive" -> { // as Linux's SO_KEEPALIVE with TCP_KEEPIDLE = TCP_KEEPINTVL = N seconds
+                conn.setKeepAlive(TcpKeepAlive.every(java.time.Duration.ofSeconds(c.arg())), now);
+                yield "0";
+            }
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";
