@@ -229,6 +229,33 @@ class Ipv4InputTest {
         assertTrue(pointToPoint.host.ip().isBroadcast(0xffffffff));
     }
 
+    /**
+     * RFC 1122 §4.2.3.10: TCP uses the same notion of broadcast: an active OPEN to the subnet broadcast is
+     * rejected, and a SYN to it draws no reply (TcpLayer checks the destination is our unicast address).
+     */
+    @Test
+    void rfc1122Section42310TcpRefusesTheSubnetBroadcastAsTheLayerDefinesIt() {
+        var t = new TestHost();
+        var tcp = io.jstack.tcp.TcpLayer.install(t.host);
+        assertThrows(IllegalArgumentException.class,
+                () -> tcp.connect(SUBNET_BROADCAST, 80, 0, io.jstack.tcp.TcpObserver.NONE, t.clock.nanos()));
+        tcp.listen(80, 1);
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 6, syn(SUBNET_BROADCAST)));
+        assertTrue(t.sent().isEmpty(), "no SYN-ACK and no RST to a broadcast");
+        t.send(ipv4(PEER, HOST, 6, syn(HOST)));
+        assertEquals(1, t.sent().size(), "the same SYN to our address is answered");
+    }
+
+    /** A SYN from PEER:40000 to port 80 with window 65535 and its checksum for destination {@code dst}. */
+    static byte[] syn(int dst) {
+        ByteBuffer pseudo = ByteBuffer.allocate(12 + 20);
+        pseudo.putInt(0, PEER).putInt(4, dst).putShort(8, (short) 6).putShort(10, (short) 20);
+        pseudo.putShort(12, (short) 40000).putShort(14, (short) 80).putInt(16, 1).put(24, (byte) 0x50)
+                .put(25, (byte) 0x02).putShort(26, (short) 0xffff);
+        pseudo.putShort(28, (short) Checksum.compute(pseudo, 0, 32));
+        return Arrays.copyOfRange(pseudo.array(), 12, 32);
+    }
+
     @Test
     void prefixLengthOutsideOneToThirtyTwoIsRejected() {
         assertThrows(IllegalArgumentException.class, () -> Ipv4Config.defaults().withPrefixLength(0));
