@@ -26,6 +26,12 @@ public enum IcmpCounter {
     icmpInUnknownTypes,
     /** Echo requests not answered: to a broadcast address, or from 0.0.0.0. Not an RFC 2011 name. */
     icmpInEchosIgnored,
+    /**
+     * Record Route or Timestamp options of echo requests left out of the reply because they break their own
+     * rules (RFC 791 §3.1: pointer below its minimum, unknown timestamp flag, overflow count overflowing). Not an
+     * RFC 2011 name.
+     */
+    icmpInEchoOptionsMalformed,
     /** Errors passed to the transport of the quoted protocol. Not an RFC 2011 name. */
     icmpInErrorsDelivered,
     /** Valid errors about a protocol with no transport to tell (or about our own ICMP). Not an RFC 2011 name. */
@@ -37,6 +43,8 @@ public enum IcmpCounter {
     icmpOutTimeExcds,
     icmpOutParmProbs,
     icmpOutEchoReps,
+    /** Echo replies that carry the request's Record Route or Timestamp (RFC 1122 §3.2.2.6). Not an RFC 2011 name. */
+    icmpOutEchoRepsWithOptions,
     /** Errors not sent because RFC 1122 §3.2.2 forbids them. Not an RFC 2011 name. */
     icmpOutErrorsSuppressed,
     /** Errors not sent because the rate limit (RFC 1812 §4.3.2.8) was exhausted. Not an RFC 2011 name. */

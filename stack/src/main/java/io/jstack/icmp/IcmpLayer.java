@@ -71,7 +71,7 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
             return;
         }
         switch (m.type()) {
-            case IcmpPacket.ECHO_REQUEST -> echo(packet, m);
+            case IcmpPacket.ECHO_REQUEST -> echo(packet, m, now);
             case IcmpPacket.ECHO_REPLY -> counters.increment(IcmpCounter.icmpInEchoReps);
             case IcmpPacket.DEST_UNREACHABLE -> {
                 counters.increment(IcmpCounter.icmpInDestUnreachs);
@@ -101,10 +101,13 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
 
     /**
      * RFC 1122 §3.2.2.6: every host MUST answer an Echo Request with an Echo Reply whose data is the request's
-     * data, identifier and sequence unchanged. Requests to a broadcast address MAY be discarded; we do.
-     * Deviation: Record Route and Timestamp options (SHOULD be reflected) are not, as we never send options.
+     * data, identifier and sequence unchanged. Requests to a broadcast address MAY be discarded; we do. Record
+     * Route and Timestamp options SHOULD be updated with this host and reflected in the reply "without
+     * truncation" ({@link EchoOptions}); a reply above the MTU carries them in its first fragment. Source Route
+     * options are not reversed (RFC 1122 §3.2.2.6: MUST): like Linux (accept_source_route 0), we do not act on
+     * source routes at all.
      */
-    private void echo(Ipv4Packet packet, IcmpPacket m) {
+    private void echo(Ipv4Packet packet, IcmpPacket m, long now) {
         counters.increment(IcmpCounter.icmpInEchos);
         int src = packet.source();
         if (packet.destination() != ip.address() || src == 0) {
@@ -112,13 +115,23 @@ public final class IcmpLayer implements TransportHandler, IcmpErrorSink {
             return;
         }
         ByteBuffer tx = ip.txBuffer();
-        int at = Ipv4Layer.HEADROOM;
         int len = m.length();
+        int options = 0;
+        if (packet.headerLength() > Ipv4Packet.MIN_HEADER_LENGTH) {
+            options = EchoOptions.reflect(packet.buffer(), packet.offset(), packet.headerLength(), tx,
+                    Ipv4Layer.HEADROOM, ip.address(), now, counters);
+        }
+        int at = Ipv4Layer.HEADROOM + options;
         tx.put(at, m.buffer(), m.offset(), len);
         IcmpPacket.emit(tx, at, ECHO_REPLY, 0, m.restOfHeader(), m.dataLength());
         counters.increment(IcmpCounter.icmpOutMsgs);
         counters.increment(IcmpCounter.icmpOutEchoReps);
-        ip.send(tx, len, IpProtocol.ICMP.code(), src, 0);
+        if (options > 0) {
+            counters.increment(IcmpCounter.icmpOutEchoRepsWithOptions);
+            ip.sendWithOptions(tx, options, len, IpProtocol.ICMP.code(), src);
+        } else {
+            ip.send(tx, len, IpProtocol.ICMP.code(), src, 0);
+        }
     }
 
     /**

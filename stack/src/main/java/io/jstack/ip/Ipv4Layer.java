@@ -3,6 +3,7 @@ package io.jstack.ip;
 import io.jstack.link.Link;
 import io.jstack.link.Offload;
 import io.jstack.stat.CounterSet;
+import io.jstack.wire.Checksum;
 import io.jstack.wire.IpProtocol;
 import io.jstack.wire.Ipv4Packet;
 import io.jstack.wire.Malformed;
@@ -18,14 +19,24 @@ import java.util.Arrays;
  * @spec https://www.rfc-editor.org/rfc/rfc1122#section-3.2.1 RFC 1122 §3.2.1
  */
 public final class Ipv4Layer {
-    /** Bytes a transport leaves free in front of its header for the IPv4 header (we never send options). */
+    /**
+     * Bytes a transport leaves free in front of its header for the IPv4 header. Options, which only echo replies
+     * carry ({@link #sendWithOptions}), go between this headroom and the transport header.
+     */
     public static final int HEADROOM = Ipv4Packet.MIN_HEADER_LENGTH;
+    /** RFC 791 §3.1: the header is at most 15 words, so options take at most 40 bytes. */
+    public static final int MAX_OPTIONS_LENGTH = 40;
     /** Ask for DF on an outgoing datagram (RFC 791 §3.1); without it, datagrams above the MTU are fragmented. */
     public static final int DONT_FRAGMENT = Ipv4Packet.FLAG_DF;
     /** The limited broadcast address (RFC 1122 §3.2.1.3 (c)). */
     public static final int LIMITED_BROADCAST = 0xffffffff;
 
+    /** Offset of the header checksum in the IPv4 header (RFC 791 §3.1). */
+    private static final int CHECKSUM_OFFSET = 10;
+
     private final int address;
+    /** The directed broadcast of our subnet (RFC 1122 §3.2.1.3 (d)), or 0 for a /31 or /32 prefix. */
+    private final int subnetBroadcast;
     private final Link link;
     private final Ipv4Config config;
     private final CounterSet<IpCounter> counters = new CounterSet<>(IpCounter.class);
@@ -40,6 +51,7 @@ public final class Ipv4Layer {
 
     public Ipv4Layer(int address, Link link, Ipv4Config config) {
         this.address = address;
+        this.subnetBroadcast = config.subnetBroadcast(address);
         this.link = link;
         this.config = config;
         this.reassembler = new Reassembler(config, counters);
@@ -47,6 +59,25 @@ public final class Ipv4Layer {
 
     public int address() {
         return address;
+    }
+
+    /** The directed broadcast address of the host's subnet, or 0 when its prefix (/31, /32) has none. */
+    public int subnetBroadcast() {
+        return subnetBroadcast;
+    }
+
+    /**
+     * Whether {@code addr} is a broadcast address for this host: the limited broadcast 255.255.255.255 or the
+     * directed broadcast of its subnet (RFC 1122 §3.2.1.3 (c), (d)). Transports use it to refuse broadcasts
+     * (TCP: RFC 1122 §4.2.3.10) and to stay silent about them (ICMP errors: §3.2.2).
+     */
+    public boolean isBroadcast(int addr) {
+        return addr == LIMITED_BROADCAST || (addr == subnetBroadcast && subnetBroadcast != 0);
+    }
+
+    /** {@link #isBroadcast} or a multicast (class D) address. */
+    public boolean isBroadcastOrMulticast(int addr) {
+        return isBroadcast(addr) || addr >>> 28 == 0xe;
     }
 
     public int mtu() {
@@ -105,15 +136,18 @@ public final class Ipv4Layer {
             return;
         }
         // RFC 1122 §3.2.1.3: a host MUST silently discard a datagram whose source is not a single host:
-        // broadcast, multicast, Class E, or a loopback address arriving from outside.
-        if (!isValidSource(ip.source())) {
+        // broadcast (limited or our subnet's), multicast, Class E, or a loopback address arriving from outside.
+        if (!isValidSource(ip.source()) || isBroadcast(ip.source())) {
             counters.increment(IpCounter.ipInHdrErrors);
             return;
         }
         // RFC 1122 §3.2.1.3: a host silently discards datagrams not addressed to it (it does not forward).
-        // We accept our address and the limited broadcast; multicast groups are never joined.
+        // We accept our address, the limited broadcast and our subnet's directed broadcast (§3.3.6: a host MUST
+        // recognise any broadcast address form for its connected network); multicast groups are never joined.
+        // Each transport decides what a broadcast may do: UDP delivers it, TCP (§4.2.3.10) and ICMP echo drop it,
+        // and no ICMP error answers it (§3.2.2).
         int dst = ip.destination();
-        if (dst != address && dst != LIMITED_BROADCAST) {
+        if (dst != address && !isBroadcast(dst)) {
             counters.increment(IpCounter.ipInAddrErrors);
             return;
         }
@@ -201,7 +235,66 @@ public final class Ipv4Layer {
             counters.increment(IpCounter.ipOutDiscards);
             return;
         }
-        fragment(tx, payloadLength, perFragment, ident, protocol, dst);
+        fragment(tx, HEADROOM, 0, payloadLength, perFragment, ident, protocol, dst);
+    }
+
+    /**
+     * Sends a datagram with IP options: {@code tx[HEADROOM, HEADROOM + optionsLength)} holds the options (a
+     * multiple of 4 bytes, at most {@link #MAX_OPTIONS_LENGTH}, padded with End of Option List) and the transport
+     * bytes follow them for {@code payloadLength} bytes. Only options whose copied flag is 0 (Record Route,
+     * Timestamp: the echo reply's, RFC 1122 §3.2.2.6) may be given: a datagram above the MTU is fragmented with
+     * them in its first fragment alone (RFC 791 §3.2). Bad lengths are counted as discards.
+     */
+    public void sendWithOptions(ByteBuffer tx, int optionsLength, int payloadLength, int protocol, int dst) {
+        if (optionsLength == 0) {
+            send(tx, payloadLength, protocol, dst, 0);
+            return;
+        }
+        counters.increment(IpCounter.ipOutRequests);
+        int headerLength = Ipv4Packet.MIN_HEADER_LENGTH + optionsLength;
+        int total = headerLength + payloadLength;
+        if (optionsLength < 0 || optionsLength > MAX_OPTIONS_LENGTH || (optionsLength & 3) != 0 || payloadLength < 0
+                || total > Ipv4Packet.MAX_TOTAL_LENGTH || total > tx.capacity()) {
+            counters.increment(IpCounter.ipOutDiscards);
+            return;
+        }
+        int ident = nextIdent++ & 0xffff;
+        int mtu = link.mtu();
+        if (total <= mtu) {
+            Ipv4Packet.emit(tx, 0, total, ident, 0, config.defaultTtl(), protocol, address, dst);
+            setHeaderLength(tx, 0, headerLength);
+            tx.limit(total).position(0);
+            link.send(tx);
+            counters.increment(IpCounter.ipOutTransmits);
+            return;
+        }
+        // RFC 791 §3.2: options with the copied flag 0 travel in the first fragment only; the others have plain
+        // 20-byte headers and so carry more data each.
+        int first = (mtu - headerLength) & ~7;
+        int perFragment = (mtu - HEADROOM) & ~7;
+        if (first < 8) {
+            counters.increment(IpCounter.ipFragFails);
+            counters.increment(IpCounter.ipOutDiscards);
+            return;
+        }
+        Ipv4Packet.emit(tx, 0, headerLength + first, ident, Ipv4Packet.FLAG_MF, config.defaultTtl(), protocol,
+                address, dst);
+        setHeaderLength(tx, 0, headerLength);
+        tx.limit(headerLength + first).position(0);
+        link.send(tx);
+        counters.increment(IpCounter.ipFragCreates);
+        counters.increment(IpCounter.ipOutTransmits);
+        fragment(tx, headerLength, first, payloadLength, perFragment, ident, protocol, dst);
+    }
+
+    /**
+     * Widens a header {@link Ipv4Packet#emit} wrote (20 bytes) over the options that follow it: sets IHL to
+     * {@code headerLength} and checksums the whole header (RFC 791 §3.1).
+     */
+    static void setHeaderLength(ByteBuffer b, int off, int headerLength) {
+        b.put(off, (byte) (0x40 | headerLength / 4));
+        b.putShort(off + CHECKSUM_OFFSET, (short) 0);
+        b.putShort(off + CHECKSUM_OFFSET, (short) Checksum.compute(b, off, headerLength));
     }
 
     /** What the link finishes for outgoing TCP packets (checksum, segmentation). */
@@ -234,15 +327,18 @@ public final class Ipv4Layer {
     }
 
     /**
-     * RFC 791 §3.2 fragmentation in place: fragment k carries data [o, o + n) with its header in the 20 bytes in
-     * front of it, which held data of fragment k-1, already handed to the link (which copies). So no copy is made.
-     * Every fragment but the last carries a multiple of 8 bytes and MF; offsets count 8-byte units.
+     * RFC 791 §3.2 fragmentation in place: payload byte o is at {@code tx[base + o]}; fragments from {@code from}
+     * on (0, or where a first fragment with options ended) are sent. Fragment k carries data [o, o + n) with its
+     * header in the 20 bytes in front of it, which held data of fragment k-1, already handed to the link (which
+     * copies). So no copy is made. Every fragment but the last carries a multiple of 8 bytes and MF; offsets count
+     * 8-byte units.
      */
-    private void fragment(ByteBuffer tx, int payloadLength, int perFragment, int ident, int protocol, int dst) {
-        for (int o = 0; o < payloadLength; o += perFragment) {
+    private void fragment(ByteBuffer tx, int base, int from, int payloadLength, int perFragment, int ident,
+                          int protocol, int dst) {
+        for (int o = from; o < payloadLength; o += perFragment) {
             int n = Math.min(perFragment, payloadLength - o);
             boolean more = o + n < payloadLength;
-            int at = HEADROOM + o - Ipv4Packet.MIN_HEADER_LENGTH;
+            int at = base + o - Ipv4Packet.MIN_HEADER_LENGTH;
             int frag = (more ? Ipv4Packet.FLAG_MF : 0) | (o >>> 3);
             Ipv4Packet.emit(tx, at, Ipv4Packet.MIN_HEADER_LENGTH + n, ident, frag, config.defaultTtl(), protocol,
                     address, dst);

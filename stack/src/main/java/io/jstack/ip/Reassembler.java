@@ -29,8 +29,8 @@ import java.util.Map;
  *       a fixed timeout; RFC 791's TTL-driven timer is not used). Then it is discarded and, if its first fragment
  *       had arrived, ICMP Time Exceeded code 1 quotes that fragment (RFC 792; RFC 1122 §3.2.1.4).</li>
  * </ul>
- * The reassembled datagram gets a synthesized 20-byte header (the first fragment's fields, no options, no fragment
- * fields) and is at most 65535 bytes long (RFC 791 §3.1). Not thread-safe: event loop only.
+ * The reassembled datagram gets the first fragment's header, options included, without its fragment fields, and
+ * is at most 65535 bytes long (RFC 791 §3.1). Not thread-safe: event loop only.
  *
  * @spec https://www.rfc-editor.org/rfc/rfc791#section-3.2 RFC 791 §3.2
  * @spec https://www.rfc-editor.org/rfc/rfc815 RFC 815
@@ -86,8 +86,10 @@ final class Reassembler {
     }
 
     private static long key(Ipv4Packet f, int localAddress) {
-        // One local address: the destination is ours or the limited broadcast, so one bit tells them apart.
-        long dstBit = f.destination() == localAddress ? 0 : 1;
+        // RFC 791 §3.2 keys on (source, destination, protocol, identification). One local address: the
+        // destination is ours, the limited broadcast or our subnet's broadcast, so two bits tell them apart.
+        int d = f.destination();
+        long dstBit = d == localAddress ? 0 : d == Ipv4Layer.LIMITED_BROADCAST ? 1 : 2;
         return (Integer.toUnsignedLong(f.source()) << 32) | ((long) f.identification() << 16)
                 | ((long) f.protocol() << 8) | dstBit;
     }
@@ -151,6 +153,12 @@ final class Reassembler {
         // Whole: disjoint fragments whose lengths add up to the end cover [0, end) exactly.
         pending.remove(key);
         memoryBytes -= p.charged;
+        // RFC 791 §3.1: a datagram is at most 65535 bytes, header included; the first fragment's options may push
+        // one past that (each fragment was checked against its own header only). Linux drops it too.
+        if (p.firstHeaderLength + p.totalData > Ipv4Packet.MAX_TOTAL_LENGTH) {
+            counters.increment(IpCounter.ipReasmFails);
+            return false;
+        }
         counters.increment(IpCounter.ipReasmOKs);
         ByteBuffer b = p.buf;
         int first = DATA - p.firstHeaderLength;
@@ -160,8 +168,12 @@ final class Reassembler {
         int protocol = Byte.toUnsignedInt(b.get(first + 9));
         int src = b.getInt(first + 12);
         int dst = b.getInt(first + 16);
-        int at = DATA - Ipv4Packet.MIN_HEADER_LENGTH;
-        Ipv4Packet.emit(b, at, tos, Ipv4Packet.MIN_HEADER_LENGTH + p.totalData, ident, 0, ttl, protocol, src, dst);
+        // The reassembled header is the first fragment's, options included (RFC 791 §3.2: only the first
+        // fragment carries every option; RFC 1122 §3.2.1.8: options MUST be passed to the transport or to ICMP),
+        // so an echo reply can reflect them (§3.2.2.6) and an error quotes them.
+        int at = first;
+        Ipv4Packet.emit(b, at, tos, p.firstHeaderLength + p.totalData, ident, 0, ttl, protocol, src, dst);
+        Ipv4Layer.setHeaderLength(b, at, p.firstHeaderLength);
         b.limit(DATA + p.totalData);
         out.wrap(b, at);
         return true;

@@ -12,6 +12,7 @@ import java.net.Inet4Address;
 import java.net.InetSocketAddress;
 import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -32,10 +33,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * itself: binding, sending and closing are tasks on the event loop; the loop hands received datagrams to a bounded
  * queue here, and a full queue drops them and counts ({@link #dropped()}).
  *
- * <p>An ICMP port unreachable about a datagram this socket sent makes its next {@link #receive} throw
- * {@link PortUnreachableException} (RFC 1122 §4.1.3.3: UDP MUST pass ICMP errors to the application).
- * Deviation: Linux reports these only on connected sockets (or with IP_RECVERR); a jstack socket has no connect,
- * so any socket that sent from the port the error quotes gets it, once, on its next receive.
+ * <p>An ICMP error about a datagram this socket sent makes its next {@link #receive} throw (RFC 1122 §4.1.3.3:
+ * UDP MUST pass to the application all ICMP error messages it receives from the IP layer), with Linux's errno
+ * for it: Destination Unreachable port or protocol {@link PortUnreachableException} (ECONNREFUSED), other codes and
+ * Time Exceeded {@link NoRouteToHostException} (EHOSTUNREACH), Parameter Problem {@link ProtocolException}
+ * (EPROTO). Deviation: Linux reports these only on connected sockets (or with IP_RECVERR), and Time Exceeded
+ * only with IP_RECVERR; a jstack socket has no connect, so any socket that sent from the port the error quotes
+ * gets it, once, on its next receive, as RFC 1122 §4.1.3.3 asks.
  */
 public final class UdpSocket implements Closeable {
     private final UdpLayer udp;
@@ -50,6 +54,9 @@ public final class UdpSocket implements Closeable {
     private PendingError pendingError;
     private boolean closed;
     private volatile int port;
+
+    /** RFC 792 ICMP error types passed to the application. */
+    private static final int DEST_UNREACHABLE = 3, TIME_EXCEEDED = 11, PARAMETER_PROBLEM = 12;
 
     private record PendingError(int type, int code, int address, int port) {}
 
@@ -213,12 +220,17 @@ public final class UdpSocket implements Closeable {
         }
     }
 
+    /** Linux's errno for each error (net/ipv4/icmp.c icmp_err_convert and udp.c), as the exception Java maps it to. */
     private static IOException toException(PendingError e) {
         String where = Ipv4Address.toString(e.address()) + ":" + e.port();
-        return switch (e.code()) {
-            case 3 -> new PortUnreachableException("port unreachable: " + where);
-            case 2 -> new PortUnreachableException("protocol unreachable: " + where);
-            default -> new NoRouteToHostException("destination unreachable (code " + e.code() + "): " + where);
+        return switch (e.type()) {
+            case TIME_EXCEEDED -> new NoRouteToHostException("time exceeded (code " + e.code() + "): " + where);
+            case PARAMETER_PROBLEM -> new ProtocolException("parameter problem: " + where);
+            default -> switch (e.code()) {
+                case 3 -> new PortUnreachableException("port unreachable: " + where);
+                case 2 -> new PortUnreachableException("protocol unreachable: " + where);
+                default -> new NoRouteToHostException("destination unreachable (code " + e.code() + "): " + where);
+            };
         };
     }
 
@@ -280,7 +292,9 @@ public final class UdpSocket implements Closeable {
 
         @Override
         public void icmpError(int type, int code, int remoteAddress, int remotePort, long now) {
-            if (type != 3) return; // only Destination Unreachable concerns the application of a UDP socket
+            // RFC 1122 §4.1.3.3: all ICMP errors go up. The ICMP layer passes only these three (Source Quench is
+            // ignored, RFC 6633 §2; Redirect concerns routing).
+            if (type != DEST_UNREACHABLE && type != TIME_EXCEEDED && type != PARAMETER_PROBLEM) return;
             lock.lock();
             try {
                 if (closed) return;

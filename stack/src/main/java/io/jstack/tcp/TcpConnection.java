@@ -101,7 +101,7 @@ public final class TcpConnection {
         this.rcvMss = layer.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU minus fixed IP and TCP headers
         this.snd.mss = 536;
         this.cc = new NewReno(536);
-        this.ts = new Timestamps(layer.isn(remotePort, remoteAddr, localPort, 0));
+        this.ts = new Timestamps(config.timestamps() ? layer.isn(remotePort, remoteAddr, localPort, 0) : 0);
     }
 
     // ---------------------------------------------------------------- queries

@@ -168,7 +168,7 @@ public final class TcpLayer implements TransportHandler {
                                  TcpObserver observer, long now) {
         if (remotePort <= 0 || remotePort > 65535) throw new IllegalArgumentException("bad port " + remotePort);
         // RFC 1122 §4.2.3.10: an active OPEN to a broadcast or multicast address MUST be rejected with an error.
-        if (Ipv4Address.isBroadcastOrMulticast(remoteAddr) || remoteAddr == 0) {
+        if (ip.isBroadcastOrMulticast(remoteAddr) || remoteAddr == 0) {
             count(TcpCounter.tcpOpenRejected, 1);
             throw new IllegalArgumentException("cannot connect to " + Ipv4Address.toString(remoteAddr)
                     + ": not a unicast address (RFC 1122 §4.2.3.10)");

@@ -42,6 +42,42 @@ class FragmentationTest {
         return out;
     }
 
+    /** RFC 791 §3.2: Record Route (copied flag 0) goes in the first fragment only; every fragment is well formed. */
+    @ParameterizedTest(name = "{0} bytes over MTU {1}")
+    @CsvSource({"100, 1500", "4000, 1500", "3000, 576", "100, 68"})
+    void rfc791Section32OptionsTravelInTheFirstFragmentOnly(int size, int mtu) {
+        var net = MemoryLink.pair(mtu, 1 << 16);
+        var ip = new Ipv4Layer(HOST, net.a(), Ipv4Config.defaults());
+        byte[] payload = pattern(size, 4);
+        byte[] rr = {7, 7, 8, 10, 0, 0, 2, 0}; // one recorded address, padded with End of Option List
+        ByteBuffer tx = ip.txBuffer();
+        tx.put(Ipv4Layer.HEADROOM, rr).put(Ipv4Layer.HEADROOM + rr.length, payload);
+        ip.sendWithOptions(tx, rr.length, size, TEST_PROTOCOL, PEER);
+        List<byte[]> out = new ArrayList<>();
+        byte[] p;
+        while ((p = net.b().receive()) != null) out.add(p);
+        if (size + 28 <= mtu) assertEquals(1, out.size());
+        for (int i = 0; i < out.size(); i++) {
+            byte[] f = out.get(i);
+            Ipv4Packet v = new Ipv4Packet().wrap(ByteBuffer.wrap(f), 0);
+            assertEquals(Malformed.NONE, v.check(), "fragment " + i);
+            assertTrue(f.length <= mtu);
+            assertEquals(i == 0 ? 28 : 20, v.headerLength(), "fragment " + i);
+        }
+        assertArrayEquals(rr, java.util.Arrays.copyOfRange(out.get(0), 20, 28));
+        assertArrayEquals(payload, Datagrams.joinFragments(out));
+    }
+
+    @Test
+    void optionsOfABadLengthAreNotSent() {
+        var net = MemoryLink.pair(1500, 1 << 16);
+        var ip = new Ipv4Layer(HOST, net.a(), Ipv4Config.defaults());
+        ip.sendWithOptions(ip.txBuffer(), 6, 10, TEST_PROTOCOL, PEER);
+        ip.sendWithOptions(ip.txBuffer(), 44, 10, TEST_PROTOCOL, PEER);
+        assertEquals(2, ip.counters().get(IpCounter.ipOutDiscards));
+        assertEquals(null, net.b().receive());
+    }
+
     @Test
     void rfc791DatagramWithinTheMtuLeavesWhole() {
         byte[] payload = pattern(1480, 1);

@@ -9,8 +9,11 @@ import static io.jstack.ip.Datagrams.ipv4;
 import static io.jstack.ip.Datagrams.pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstack.icmp.IcmpConfig;
 import io.jstack.icmp.IcmpCounter;
 import io.jstack.wire.Checksum;
 import io.jstack.wire.Ipv4Address;
@@ -184,6 +187,82 @@ class Ipv4InputTest {
         assertEquals(1, t.ip(IpCounter.ipInUnknownProtos));
     }
 
+    static final int SUBNET_BROADCAST = Ipv4Address.parse("10.0.0.255").value();
+
+    /** RFC 1122 §3.2.1.3 (d), §3.3.6: the directed broadcast of our /24 is ours too; nothing answers it. */
+    @Test
+    void rfc1122Section3213SubnetBroadcastIsDeliveredButNeverAnswered() {
+        var t = new TestHost();
+        assertEquals(SUBNET_BROADCAST, t.host.ip().subnetBroadcast());
+        t.send(ipv4(PEER, SUBNET_BROADCAST, TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, t.transport.delivered.size());
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 1, echoRequest(1, 1, new byte[8])));
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 99, pattern(10, 0))); // unknown protocol: no error to a broadcast
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 1, 1, 0, 64, new byte[] {7, 9, 4, 0}, echoRequest(1, 2, new byte[8])));
+        assertTrue(t.sent().isEmpty(), "no echo reply, protocol unreachable or parameter problem");
+        assertEquals(1, t.icmp(IcmpCounter.icmpInEchosIgnored));
+        assertEquals(1, t.ip(IpCounter.ipInUnknownProtos));
+        assertEquals(0, t.ip(IpCounter.ipInAddrErrors));
+    }
+
+    /** RFC 1122 §3.2.1.3 (d): the directed broadcast "MUST NOT be used as a source address". */
+    @Test
+    void rfc1122Section3213SubnetBroadcastSourceIsDropped() {
+        assertDropped(ipv4(SUBNET_BROADCAST, HOST, 1, echoRequest(1, 1, new byte[8])), IpCounter.ipInHdrErrors,
+                "from 10.0.0.255");
+    }
+
+    /** RFC 1122 §3.2.1.3: which address is the directed broadcast follows the configured prefix. */
+    @Test
+    void rfc1122Section3213SubnetBroadcastFollowsThePrefixLength() {
+        var wide = new TestHost(1500, Ipv4Config.defaults().withPrefixLength(16), IcmpConfig.defaults());
+        wide.send(ipv4(PEER, SUBNET_BROADCAST, TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, wide.ip(IpCounter.ipInAddrErrors), "10.0.0.255 is a host of 10.0.0.0/16");
+        wide.send(ipv4(PEER, Ipv4Address.parse("10.0.255.255").value(), TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, wide.transport.delivered.size());
+        // RFC 3021: a /31 (and a /32) has no broadcast address; only the limited broadcast remains.
+        var pointToPoint = new TestHost(1500, Ipv4Config.defaults().withPrefixLength(31), IcmpConfig.defaults());
+        assertEquals(0, pointToPoint.host.ip().subnetBroadcast());
+        pointToPoint.send(ipv4(PEER, Ipv4Address.parse("10.0.0.3").value(), TEST_PROTOCOL, pattern(10, 0)));
+        assertEquals(1, pointToPoint.ip(IpCounter.ipInAddrErrors));
+        assertFalse(pointToPoint.host.ip().isBroadcast(0));
+        assertTrue(pointToPoint.host.ip().isBroadcast(0xffffffff));
+    }
+
+    /**
+     * RFC 1122 §4.2.3.10: TCP uses the same notion of broadcast: an active OPEN to the subnet broadcast is
+     * rejected, and a SYN to it draws no reply (TcpLayer checks the destination is our unicast address).
+     */
+    @Test
+    void rfc1122Section42310TcpRefusesTheSubnetBroadcastAsTheLayerDefinesIt() {
+        var t = new TestHost();
+        var tcp = io.jstack.tcp.TcpLayer.install(t.host);
+        assertThrows(IllegalArgumentException.class,
+                () -> tcp.connect(SUBNET_BROADCAST, 80, 0, io.jstack.tcp.TcpObserver.NONE, t.clock.nanos()));
+        tcp.listen(80, 1);
+        t.send(ipv4(PEER, SUBNET_BROADCAST, 6, syn(SUBNET_BROADCAST)));
+        assertTrue(t.sent().isEmpty(), "no SYN-ACK and no RST to a broadcast");
+        t.send(ipv4(PEER, HOST, 6, syn(HOST)));
+        assertEquals(1, t.sent().size(), "the same SYN to our address is answered");
+    }
+
+    /** A SYN from PEER:40000 to port 80 with window 65535 and its checksum for destination {@code dst}. */
+    static byte[] syn(int dst) {
+        ByteBuffer pseudo = ByteBuffer.allocate(12 + 20);
+        pseudo.putInt(0, PEER).putInt(4, dst).putShort(8, (short) 6).putShort(10, (short) 20);
+        pseudo.putShort(12, (short) 40000).putShort(14, (short) 80).putInt(16, 1).put(24, (byte) 0x50)
+                .put(25, (byte) 0x02).putShort(26, (short) 0xffff);
+        pseudo.putShort(28, (short) Checksum.compute(pseudo, 0, 32));
+        return Arrays.copyOfRange(pseudo.array(), 12, 32);
+    }
+
+    @Test
+    void prefixLengthOutsideOneToThirtyTwoIsRejected() {
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Config.defaults().withPrefixLength(0));
+        assertThrows(IllegalArgumentException.class, () -> Ipv4Config.defaults().withPrefixLength(33));
+        assertEquals(24, Ipv4Config.defaults().prefixLength());
+    }
+
     @Test
     void rfc1122Section3217LowTtlIsNotAReasonToDrop() {
         var t = new TestHost();
@@ -195,7 +274,7 @@ class Ipv4InputTest {
     }
 
     @Test
-    void rfc1122Section3218OptionsInAnEchoRequestAreToleratedAndNeverSent() {
+    void rfc1122Section3218OptionsInAnEchoRequestAreToleratedAndOnlyRecordRouteComesBack() {
         var t = new TestHost();
         // NOP, Record Route with two empty slots (type 7, length 11, pointer 4), End of list.
         byte[] options = {1, 7, 11, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
@@ -203,8 +282,10 @@ class Ipv4InputTest {
         t.send(ipv4(PEER, HOST, 1, 3, 0, 64, options, echoRequest(0x77, 5, data)));
         byte[] reply = t.sent().get(0);
         Ipv4Packet ip = new Ipv4Packet().wrap(ByteBuffer.wrap(reply), 0);
-        assertEquals(20, ip.headerLength());
-        assertArrayEquals(data, Arrays.copyOfRange(reply, 28, reply.length));
+        // RFC 1122 §3.2.2.6: the Record Route (11 bytes, padded to 12) is reflected; the NOP is not.
+        assertEquals(32, ip.headerLength());
+        assertEquals(7, reply[20]);
+        assertArrayEquals(data, Arrays.copyOfRange(reply, 40, reply.length));
     }
 
     @Test

@@ -176,6 +176,21 @@ class ReassemblerTest {
         assertEquals(0, t.host.ip().reassemblyPending());
     }
 
+    /** RFC 791 §3.1: options in the first fragment count towards the 65535 bytes; past them, nothing is delivered. */
+    @Test
+    void rfc791FirstFragmentOptionsThatPushTheDatagramPast65535BytesDropIt() {
+        var t = new TestHost();
+        byte[] big = pattern(65515, 5);
+        List<byte[]> f = new java.util.ArrayList<>(fragments(PEER, HOST, TEST_PROTOCOL, 42, big, 1472));
+        byte[] nops = {1, 1, 1, 0}; // 4 option bytes: 24 + 65515 > 65535
+        f.set(0, Datagrams.ipv4(PEER, HOST, TEST_PROTOCOL, 42, 0x2000, 64, nops, Arrays.copyOf(big, 1472)));
+        t.send(f);
+        assertTrue(t.transport.delivered.isEmpty());
+        assertEquals(1, t.ip(IpCounter.ipReasmFails));
+        assertEquals(0, t.host.ip().reassemblyPending());
+        assertEquals(0, t.host.ip().reassemblyMemoryBytes());
+    }
+
     @Test
     void rfc791TinyFragmentsOfTheLargestDatagramReassembleWithinTheMinimumMemory() {
         var t = new TestHost(1500, new Ipv4Config(64, Duration.ofSeconds(30), Ipv4Config.MIN_REASSEMBLY_MEMORY_BYTES),
@@ -221,7 +236,7 @@ class ReassemblerTest {
     }
 
     @Test
-    void rfc1122Section3218FirstFragmentOptionsAreQuotedOnTimeoutAndDroppedOnReassembly() {
+    void rfc1122Section3218FirstFragmentOptionsAreQuotedOnTimeoutAndKeptOnReassembly() {
         var t = new TestHost();
         byte[] options = {1, 1, 1, 0}; // NOP NOP NOP EOL
         byte[] first = Datagrams.ipv4(PEER, HOST, TEST_PROTOCOL, 60, 0x2000, 9, options, Arrays.copyOf(PAYLOAD, 800));
@@ -229,15 +244,18 @@ class ReassemblerTest {
         t.advance(Duration.ofSeconds(30));
         byte[] err = t.sent().get(0);
         assertArrayEquals(Arrays.copyOf(first, 32), Arrays.copyOfRange(err, 28, err.length));
-        // Again, completed this time: the delivered datagram has a plain 20-byte header with the first's TTL.
+        // Again, completed this time: the delivered datagram has the first's header, TTL and options included
+        // (RFC 1122 §3.2.1.8: options MUST be passed to the transport).
         List<byte[]> rest = fourFragments(60).subList(1, 4);
         t.send(first);
         t.send(rest);
         var d = t.transport.delivered.get(0);
         assertArrayEquals(PAYLOAD, d.payload());
-        assertEquals(3020, d.header().totalLength());
+        assertEquals(3024, d.header().totalLength());
         assertEquals(9, d.header().ttl());
-        assertEquals(0x45, d.datagram()[0]);
+        assertEquals(0x46, d.datagram()[0]);
+        assertArrayEquals(options, Arrays.copyOfRange(d.datagram(), 20, 24));
+        assertEquals(0, io.jstack.wire.Checksum.compute(java.nio.ByteBuffer.wrap(d.datagram()), 0, 24));
     }
 
     @Test

@@ -13,7 +13,9 @@ import io.jstack.udp.UdpLayer;
 import io.jstack.wire.Ipv4Address;
 import java.io.IOException;
 import java.net.BindException;
+import java.net.NoRouteToHostException;
 import java.net.PortUnreachableException;
+import java.net.ProtocolException;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
@@ -237,6 +239,50 @@ class UdpSocketTest {
             var e = assertThrows(PortUnreachableException.class, () -> s.receive(WAIT));
             assertEquals("port unreachable: 10.0.0.1:9999", e.getMessage());
             assertEquals(1, udp.counters().get(UdpCounter.udpInIcmpErrors));
+        }
+    }
+
+    /** The peer's ICMP error of {@code type}/{@code code} quoting {@code sent}, as a whole IPv4 packet. */
+    static byte[] icmpErrorFromPeer(int type, int code, byte[] sent) {
+        ByteBuffer icmp = ByteBuffer.allocate(8 + 28);
+        icmp.put(0, (byte) type).put(1, (byte) code).put(8, sent, 0, 28);
+        int c = referenceChecksum(icmp.array(), 0, icmp.capacity(), 0);
+        icmp.putShort(2, (short) c);
+        return concat(ipHeader(PEER, HOST, 1, icmp.capacity()), icmp.array());
+    }
+
+    /** RFC 1122 §4.1.3.3 (UDP MUST pass all ICMP errors up) and §3.2.2.4: Time Exceeded is EHOSTUNREACH, once. */
+    @Test
+    void rfc1122_4_1_3_3TimeExceededMakesTheNextReceiveThrowNoRouteToHost() throws Exception {
+        try (UdpSocket s = UdpSocket.bind(udp, 5002)) {
+            s.send(PEER_ADDRESS, 9999, "far away?".getBytes());
+            peer.send(icmpErrorFromPeer(11, 0, peerReceive()));
+            var e = assertThrows(NoRouteToHostException.class, () -> s.receive(WAIT));
+            assertEquals("time exceeded (code 0): 10.0.0.1:9999", e.getMessage());
+            assertThrows(SocketTimeoutException.class, () -> s.receive(Duration.ofMillis(20)), "reported once");
+        }
+    }
+
+    /** RFC 1122 §4.1.3.3 and §3.2.2.5: a Parameter Problem about our datagram is EPROTO (ProtocolException). */
+    @Test
+    void rfc1122_4_1_3_3ParameterProblemMakesTheNextReceiveThrowProtocolException() throws Exception {
+        try (UdpSocket s = UdpSocket.bind(udp, 5003)) {
+            s.send(PEER_ADDRESS, 9999, "well formed?".getBytes());
+            peer.send(icmpErrorFromPeer(12, 0, peerReceive()));
+            var e = assertThrows(ProtocolException.class, () -> s.receive(WAIT));
+            assertEquals("parameter problem: 10.0.0.1:9999", e.getMessage());
+            assertEquals(1, udp.counters().get(UdpCounter.udpInIcmpErrors));
+        }
+    }
+
+    /** Source Quench is no error for the application (RFC 6633 §2: ignored), so the socket hears nothing. */
+    @Test
+    void sourceQuenchDoesNotReachTheSocket() throws Exception {
+        try (UdpSocket s = UdpSocket.bind(udp, 5004)) {
+            s.send(PEER_ADDRESS, 9999, "slow down?".getBytes());
+            peer.send(icmpErrorFromPeer(4, 0, peerReceive()));
+            await(() -> host.icmp().counters().get(io.jstack.icmp.IcmpCounter.icmpInSrcQuenchs) == 1, "the quench");
+            assertThrows(SocketTimeoutException.class, () -> s.receive(Duration.ofMillis(20)));
         }
     }
 

@@ -166,6 +166,21 @@ class UdpLayerTest {
         assertEquals(0xffffffff, r.got.get(0).dst());
     }
 
+    /** RFC 1122 §3.2.1.3 (d) and §3.3.6: a datagram to our subnet's directed broadcast reaches the bound port. */
+    @Test
+    void rfc1122_3_2_1_3SubnetBroadcastDatagramReachesTheBoundPort() {
+        int subnetBroadcast = io.jstack.wire.Ipv4Address.parse("10.0.0.255").value();
+        var r = new Recorder();
+        udp.bind(137, r);
+        deliver(udp(PEER, 137, subnetBroadcast, 137, "who?".getBytes()));
+        assertEquals(1, r.got.size());
+        assertEquals(subnetBroadcast, r.got.get(0).dst());
+        // RFC 1122 §3.2.2: and a closed port reached by it sends no Port Unreachable.
+        deliver(udp(PEER, 40000, subnetBroadcast, 9999, "hi".getBytes()));
+        assertEquals(1, count(UdpCounter.udpNoPorts));
+        assertNull(peer.receive());
+    }
+
     @Test
     void fullReceiverDropsAndCountsRcvbufErrors() {
         var r = new Recorder();

@@ -268,6 +268,8 @@ final class JstackTarget implements Target {
             return "ECONNREFUSED";
         } catch (java.net.NoRouteToHostException e) {
             return "EHOSTUNREACH";
+        } catch (java.net.ProtocolException e) {
+            return "EPROTO";
         } catch (IOException e) {
             return "EIO(" + e.getMessage() + ")";
         }

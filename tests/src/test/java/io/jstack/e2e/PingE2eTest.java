@@ -65,10 +65,12 @@ class PingE2eTest {
 
     @Test
     void pingWithRecordRouteOptionIsAnswered() {
-        // RFC 1122 §3.2.2.6: options in the echo request are tolerated (IP options are skipped, RFC 1122 §3.2.1.8).
+        // RFC 1122 §3.2.2.6: the Record Route option comes back with the host's address recorded, which ping shows.
         try (Netns ns = Netns.create(); LiveHost h = LiveHost.start(ns)) {
             Exec.Result r = h.ping("-c", "2", "-i", "0.2", "-W", "5", "-R");
             assertTrue(Ping.parse(r).noLoss(), r.describe());
+            assertTrue(r.out().matches("(?s).*RR:\\s+10\\.0\\.0\\.1\\s+10\\.0\\.0\\.2\\s.*"), r.describe());
+            assertEquals(2, h.counter("Icmp", "icmpOutEchoRepsWithOptions"));
             h.assertHealthy();
         }
     }

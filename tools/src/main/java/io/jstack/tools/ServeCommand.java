@@ -47,7 +47,8 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--host-ip", paramLabel = "ADDR/LEN", defaultValue = "10.0.0.1/24",
             converter = HostAddressConverter.class,
-            description = "the kernel side's address and prefix on the device (default: ${DEFAULT-VALUE})")
+            description = "the kernel side's address and prefix on the device; the virtual host shares the prefix "
+                    + "and accepts its subnet broadcast (default: ${DEFAULT-VALUE})")
     HostAddress hostIp;
 
     @Option(names = "--mtu", paramLabel = "N", defaultValue = "1500",
@@ -148,7 +149,9 @@ public final class ServeCommand implements Callable<Integer> {
      * place to add them (for example {@code UdpLayer.install(host)}, a service on a port).
      */
     public static Host buildHost(ServeOptions o, Link link, Clock clock) {
-        Host host = new Host(o.ip().value(), link, clock, Ipv4Config.defaults());
+        // The host's subnet is the device's: same prefix, so it knows the directed broadcast (RFC 1122 §3.2.1.3).
+        Host host = new Host(o.ip().value(), link, clock,
+                Ipv4Config.defaults().withPrefixLength(o.hostIp().prefixLength()));
         UdpLayer.install(host);
         TcpLayer.install(host);
         return host;

@@ -49,6 +49,18 @@ class ServeCommandTest {
         assertTrue(o.tunOptions().createNamespace());
     }
 
+    /** RFC 1122 §3.2.1.3: the host shares the prefix of --host-ip, so it knows its subnet's directed broadcast. */
+    @Test
+    void rfc1122_3_2_1_3HostTakesThePrefixOfHostIpForItsSubnetBroadcast() {
+        var net = io.jstack.link.MemoryLink.pair();
+        var clock = new io.jstack.time.ManualClock();
+        var wide = ServeCommand.buildHost(parse("--ip", "192.168.7.9", "--host-ip", "192.168.7.1/16"), net.a(), clock);
+        assertEquals(16, wide.ip().config().prefixLength());
+        assertEquals(Ipv4Address.parse("192.168.255.255").value(), wide.ip().subnetBroadcast());
+        var byDefault = ServeCommand.buildHost(parse(), io.jstack.link.MemoryLink.pair().a(), clock);
+        assertEquals(Ipv4Address.parse("10.0.0.255").value(), byDefault.ip().subnetBroadcast());
+    }
+
     @Test
     void badInputIsOneErrorLineAndExitCode2() {
         String[][] cases = {
