@@ -79,7 +79,7 @@ public final class TcpSocket implements StreamConnection {
         int addr = Ipv4Address.of(remote.getAddress()).value();
         // RFC 1122 §4.2.3.10: an active OPEN to a broadcast or multicast address is refused with an error
         // (Linux: ENETUNREACH); the layer refuses it too, this names it for the caller.
-        if (Ipv4Address.isBroadcastOrMulticast(addr) || addr == 0) {
+        if (tcp.host().ip().isBroadcastOrMulticast(addr) || addr == 0) {
             throw new SocketException("Network is unreachable: " + remote + " is not a unicast address");
         }
         TcpSocket s = new TcpSocket(tcp);

@@ -58,10 +58,11 @@ public record TcpConfig(Duration msl, Duration initialRto, Duration minRto, Dura
                 outOfOrderMemoryBytes, false, false);
     }
 
+    /** The defaults, with timestamps and SACK on, as Linux has them. */
     public static TcpConfig defaults() {
         return new TcpConfig(Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMillis(200),
                 Duration.ofSeconds(60), 12, 6, 1024 * 1024, 256 * 1024, Duration.ofMillis(40), true, 1000,
-                Duration.ofSeconds(60), 1024, 64L << 20, false, false);
+                Duration.ofSeconds(60), 1024, 64L << 20, true, true);
     }
 
     public TcpConfig withMsl(Duration d) {

@@ -56,7 +56,7 @@ class TcpSackTest {
         assertTrue(p.conn.sack.on);
         var notOffered = TcpPeer.start(SACK);
         assertFalse(handshake(notOffered, MSS_1460, new byte[0]).options().sackPermitted);
-        var disabled = TcpPeer.start();
+        var disabled = TcpPeer.start(TcpConfig.defaults().withSack(false));
         assertFalse(handshake(disabled, opts(MSS_1460, SACK_OK), new byte[0]).options().sackPermitted);
         // Without SACK, out-of-order data draws a plain duplicate ACK.
         assertEquals(0, segmentAt(disabled, 1000, new byte[0]).options().sackBlocks);
