@@ -212,6 +212,14 @@ public final class Ipv4Layer {
      * is fragmented unless DF is set (RFC 791 §3.2). The bytes of {@code tx} are overwritten.
      */
     public void send(ByteBuffer tx, int payloadLength, int protocol, int dst, int flags) {
+        send(tx, payloadLength, protocol, dst, flags, 0);
+    }
+
+    /**
+     * As {@link #send(ByteBuffer, int, int, int, int)}, with the type of service octet {@code tos} the transport
+     * asks for (RFC 1122 §4.2.4.2: TCP passes the application's TOS to IP). Fragments carry it too.
+     */
+    public void send(ByteBuffer tx, int payloadLength, int protocol, int dst, int flags, int tos) {
         counters.increment(IpCounter.ipOutRequests);
         int total = HEADROOM + payloadLength;
         if (payloadLength < 0 || total > Ipv4Packet.MAX_TOTAL_LENGTH || total > tx.capacity()) {
@@ -221,8 +229,8 @@ public final class Ipv4Layer {
         int ident = nextIdent++ & 0xffff;
         int mtu = link.mtu();
         if (total <= mtu) {
-            Ipv4Packet.emit(tx, 0, total, ident, flags & Ipv4Packet.FLAG_DF, config.defaultTtl(), protocol, address,
-                    dst);
+            Ipv4Packet.emit(tx, 0, tos, total, ident, flags & Ipv4Packet.FLAG_DF, config.defaultTtl(), protocol,
+                    address, dst);
             tx.limit(total).position(0);
             link.send(tx);
             counters.increment(IpCounter.ipOutTransmits);
@@ -235,7 +243,7 @@ public final class Ipv4Layer {
             counters.increment(IpCounter.ipOutDiscards);
             return;
         }
-        fragment(tx, HEADROOM, 0, payloadLength, perFragment, ident, protocol, dst);
+        fragment(tx, HEADROOM, 0, payloadLength, perFragment, ident, protocol, dst, tos);
     }
 
     /**
@@ -284,7 +292,7 @@ public final class Ipv4Layer {
         link.send(tx);
         counters.increment(IpCounter.ipFragCreates);
         counters.increment(IpCounter.ipOutTransmits);
-        fragment(tx, headerLength, first, payloadLength, perFragment, ident, protocol, dst);
+        fragment(tx, headerLength, first, payloadLength, perFragment, ident, protocol, dst, 0);
     }
 
     /**
@@ -308,6 +316,11 @@ public final class Ipv4Layer {
      * into segments of {@code segmentSize} payload bytes. Only when {@link #offload()} offers it.
      */
     public void sendTcp(ByteBuffer tx, int payloadLength, int dst, int segmentSize) {
+        sendTcp(tx, payloadLength, dst, segmentSize, 0);
+    }
+
+    /** As {@link #sendTcp(ByteBuffer, int, int, int)}, with the type of service octet {@code tos}. */
+    public void sendTcp(ByteBuffer tx, int payloadLength, int dst, int segmentSize, int tos) {
         counters.increment(IpCounter.ipOutRequests);
         int total = HEADROOM + payloadLength;
         Offload o = link.offload();
@@ -319,8 +332,8 @@ public final class Ipv4Layer {
         int segments = total <= link.mtu() || segmentSize <= 0 ? 1
                 : (payloadLength - ((tx.get(HEADROOM + 12) & 0xff) >>> 4) * 4 + segmentSize - 1) / segmentSize;
         nextIdent += Math.max(1, segments); // the link numbers the segments ident, ident+1, ...
-        Ipv4Packet.emit(tx, 0, total, ident & 0xffff, Ipv4Packet.FLAG_DF, config.defaultTtl(), IpProtocol.TCP.code(),
-                address, dst);
+        Ipv4Packet.emit(tx, 0, tos, total, ident & 0xffff, Ipv4Packet.FLAG_DF, config.defaultTtl(),
+                IpProtocol.TCP.code(), address, dst);
         tx.limit(total).position(0);
         link.sendTcp(tx, total <= link.mtu() ? 0 : segmentSize);
         counters.add(IpCounter.ipOutTransmits, segments);
@@ -334,14 +347,14 @@ public final class Ipv4Layer {
      * 8-byte units.
      */
     private void fragment(ByteBuffer tx, int base, int from, int payloadLength, int perFragment, int ident,
-                          int protocol, int dst) {
+                          int protocol, int dst, int tos) {
         for (int o = from; o < payloadLength; o += perFragment) {
             int n = Math.min(perFragment, payloadLength - o);
             boolean more = o + n < payloadLength;
             int at = base + o - Ipv4Packet.MIN_HEADER_LENGTH;
             int frag = (more ? Ipv4Packet.FLAG_MF : 0) | (o >>> 3);
-            Ipv4Packet.emit(tx, at, Ipv4Packet.MIN_HEADER_LENGTH + n, ident, frag, config.defaultTtl(), protocol,
-                    address, dst);
+            Ipv4Packet.emit(tx, at, tos, Ipv4Packet.MIN_HEADER_LENGTH + n, ident, frag, config.defaultTtl(),
+                    protocol, address, dst);
             tx.limit(at + Ipv4Packet.MIN_HEADER_LENGTH + n).position(at);
             link.send(tx);
             counters.increment(IpCounter.ipFragCreates);

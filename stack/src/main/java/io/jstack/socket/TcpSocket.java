@@ -323,6 +323,18 @@ public final class TcpSocket implements StreamConnection {
         });
     }
 
+    /**
+     * Sets the IP type of service octet (DS field) of this connection's segments from now on (RFC 1122
+     * §4.2.4.2), as {@link java.net.Socket#setTrafficClass(int)} does; 0-255.
+     */
+    public void setTrafficClass(int tos) throws IOException {
+        if (tos < 0 || tos > 255) throw new IllegalArgumentException("type of service must be 0-255: " + tos);
+        call(() -> {
+            conn.setTrafficClass(tos);
+            return null;
+        });
+    }
+
     /** The send and receive buffers' limits in bytes (they grow with use up to these). */
     public TcpBuffers buffers() throws IOException {
         return call(conn::buffers);

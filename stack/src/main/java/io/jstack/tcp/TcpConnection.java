@@ -75,6 +75,8 @@ public final class TcpConnection {
     boolean finReceived;
     boolean noDelay;
     String error;
+    /** The IP type of service (DS field) octet of this connection's segments, as the application set it. */
+    int tos;
 
     private final SegmentArrival arrival = new SegmentArrival(this);
     final KeepAlive keepAlive = new KeepAlive(this);
@@ -169,6 +171,22 @@ public final class TcpConnection {
 
     public boolean noDelay() {
         return noDelay;
+    }
+
+    /**
+     * Sets the IP type of service octet (the DS field, RFC 2474) of the segments this connection sends from now on.
+     * RFC 1122 §4.2.4.2 (RFC 9293 MUST-48): the application MUST be able to specify it; TCP passes it to IP
+     * unchanged. Deviation: RFC 9293 §3.9.1 lets TCP keep it fixed for the connection's life; we take a change at
+     * any time, as Linux does for IP_TOS.
+     */
+    public void setTrafficClass(int tos) {
+        if (tos < 0 || tos > 255) throw new IllegalArgumentException("type of service must be 0-255: " + tos);
+        this.tos = tos;
+    }
+
+    /** The IP type of service octet this connection's segments carry. */
+    public int trafficClass() {
+        return tos;
     }
 
     /** Turns keep-alives on with these settings, or off with null (RFC 9293 §3.8.4: off by default). */

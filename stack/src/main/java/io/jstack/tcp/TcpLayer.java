@@ -321,23 +321,26 @@ public final class TcpLayer implements TransportHandler {
         int i = TcpOptions.write(c, tx, o + TcpPacket.MIN_HEADER_LENGTH, flags, ack, mss, wsShift, dataLen);
         if (dataLen > 0) c.queue.copy(dataSeq, tx, i, dataLen);
         finish(tx, o, TcpPacket.MIN_HEADER_LENGTH + optionBytes + dataLen, c.remoteAddr,
-                dataLen > c.snd.mss ? c.snd.mss : 0, dataLen);
+                dataLen > c.snd.mss ? c.snd.mss : 0, dataLen, c.tos);
     }
 
     private void finish(ByteBuffer tx, int o, int length, int dst) {
-        finish(tx, o, length, dst, 0, 0);
+        finish(tx, o, length, dst, 0, 0, 0);
     }
 
-    /** Checksums (or leaves that to the link) and sends; {@code segmentSize > 0}: the link cuts the data. */
-    private void finish(ByteBuffer tx, int o, int length, int dst, int segmentSize, int dataLen) {
+    /**
+     * Checksums (or leaves that to the link) and sends; {@code segmentSize > 0}: the link cuts the data. {@code tos}
+     * is the connection's type of service octet (RFC 1122 §4.2.4.2).
+     */
+    private void finish(ByteBuffer tx, int o, int length, int dst, int segmentSize, int dataLen, int tos) {
         if (checksumOffload) {
             TcpPacket.fillPseudoHeaderSum(tx, o, length, ip.address(), dst);
             counters.add(TcpCounter.tcpOutSegs, segmentSize > 0 ? (dataLen + segmentSize - 1) / segmentSize : 1);
-            ip.sendTcp(tx, length, dst, segmentSize);
+            ip.sendTcp(tx, length, dst, segmentSize, tos);
         } else {
             TcpPacket.fillChecksum(tx, o, length, ip.address(), dst);
             counters.increment(TcpCounter.tcpOutSegs);
-            ip.send(tx, length, IpProtocol.TCP.code(), dst, Ipv4Layer.DONT_FRAGMENT);
+            ip.send(tx, length, IpProtocol.TCP.code(), dst, Ipv4Layer.DONT_FRAGMENT, tos);
         }
     }
 

@@ -220,7 +220,10 @@ final class JstackTarget implements Target {
                 yield "0";
             }
             case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
-            case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
+            case "tos" -> { // as Linux's IP_TOS
+                conn.setTrafficClass(c.arg());
+                yield "0";
+            }
             case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
             case "usertimeout" -> "ENOPROTOOPT"; // R2 is per host (TcpConfig), not per connection
             case "urgpending", "atmark" -> "EOPNOTSUPP"; // TcpConnection tells nothing of urgent data
