@@ -335,6 +335,19 @@ public final class TcpSocket implements StreamConnection {
         });
     }
 
+    /**
+     * Sets R2 of this connection as a time (RFC 1122 §4.2.3.5), as Linux's TCP_USER_TIMEOUT: data unacknowledged
+     * that long ends the connection, and reads and writes then throw "connection timed out"; zero: the host's
+     * retransmission count applies.
+     */
+    public void setUserTimeout(Duration timeout) throws IOException {
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative user timeout");
+        call(() -> {
+            conn.setUserTimeout(timeout, host.clock().nanos());
+            return null;
+        });
+    }
+
     /** The send and receive buffers' limits in bytes (they grow with use up to these). */
     public TcpBuffers buffers() throws IOException {
         return call(conn::buffers);

@@ -78,6 +78,7 @@ final class SegmentArrival {
         }
         c.snd.sndUna = ack;
         c.retransmits = 0;
+        c.stalledSince = NEVER;
         c.retransmitAt = NEVER;
     }
 
@@ -278,6 +279,7 @@ final class SegmentArrival {
                 // retransmission count must not run out while the peer answers probes (RFC 1122 §4.2.2.17).
                 c.retransmitAt = NEVER;
                 c.retransmits = 0;
+        c.stalledSince = NEVER;
             }
         }
         return ackedInState(now);
@@ -329,6 +331,7 @@ final class SegmentArrival {
             c.timing = false;
         }
         c.retransmits = 0;
+        c.stalledSince = NEVER;
         boolean partial = c.cc.onNewAck(ack, acked, flight);
         if (c.sack.on) c.scoreboard.prune(ack);
         // RFC 6582 §3.2 step 3; with SACK, not a hole already retransmitted in this recovery (RFC 6675 §5).

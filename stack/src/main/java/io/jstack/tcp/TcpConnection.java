@@ -45,6 +45,13 @@ public final class TcpConnection {
     long closeAt = NEVER; // TIME-WAIT expiry, or the FIN-WAIT-2 limit of an orphan
     int retransmits;
     int persistBackoff;
+    /** R2 of this connection as a time (0: none, the host's retransmission count applies), RFC 1122 §4.2.3.5. */
+    long userTimeoutNanos;
+    /**
+     * Since when the oldest unacknowledged data (or SYN) has waited for its ACK, as the first retransmission
+     * timeout found it; {@link #NEVER} while nothing has timed out since the last ACK of new data.
+     */
+    long stalledSince = NEVER;
     // The layer's TimerQueue: this connection's heap slot (-1: none), the deadline it is filed under, and
     // whether it waits to be rescheduled.
     int timerIndex = -1;
@@ -182,6 +189,27 @@ public final class TcpConnection {
     public void setTrafficClass(int tos) {
         if (tos < 0 || tos > 255) throw new IllegalArgumentException("type of service must be 0-255: " + tos);
         this.tos = tos;
+    }
+
+    /**
+     * Sets R2 for this connection as a time, as Linux's TCP_USER_TIMEOUT: once data (or a SYN) has stayed
+     * unacknowledged this long, a retransmission timeout ends the connection with "connection timed out",
+     * however few retransmissions that took; {@code Duration.ZERO} goes back to the host's retransmission count.
+     * RFC 1122 §4.2.3.5 (RFC 9293 MUST-21): an application MUST be able to set R2 for a connection.
+     */
+    public void setUserTimeout(java.time.Duration timeout, long now) {
+        if (timeout.isNegative()) throw new IllegalArgumentException("negative user timeout");
+        layer.touch(this);
+        this.now = now;
+        userTimeoutNanos = timeout.toNanos();
+        if (stalledSince != NEVER && retransmitAt != NEVER && userTimeoutNanos > 0) {
+            retransmitAt = Math.min(retransmitAt, stalledSince + userTimeoutNanos);
+        }
+    }
+
+    /** This connection's R2 as a time, or {@code Duration.ZERO} when the host's retransmission count applies. */
+    public java.time.Duration userTimeout() {
+        return java.time.Duration.ofNanos(userTimeoutNanos);
     }
 
     /** The IP type of service octet this connection's segments carry. */
@@ -662,7 +690,11 @@ public final class TcpConnection {
     private void onRetransmitTimeout(long now) {
         boolean handshake = state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED;
         int limit = handshake ? config.maxSynRetransmissions() : config.maxRetransmissions();
-        if (retransmits >= limit) {
+        // The timer ran one RTO since the last ACK of new data (RFC 6298 §5.3) or since the first send.
+        if (stalledSince == NEVER) stalledSince = now - rtt.rtoNanos();
+        // RFC 1122 §4.2.3.5: with R2 set by the application as a time, that time decides instead of the count.
+        boolean expired = userTimeoutNanos > 0 ? now - stalledSince >= userTimeoutNanos : retransmits >= limit;
+        if (expired) {
             if (state == TcpState.SYN_RECEIVED && listener != null) {
                 transitionTo(TcpState.LISTEN);
             } else {
@@ -689,6 +721,10 @@ public final class TcpConnection {
             }
         }
         retransmitAt = snd.sndUna == snd.sndMax && !handshake ? NEVER : now + rtt.rtoNanos(); // §5.6
+        // As Linux does, the last timeout falls when the user timeout runs out, not a whole RTO later.
+        if (userTimeoutNanos > 0 && retransmitAt != NEVER) {
+            retransmitAt = Math.min(retransmitAt, stalledSince + userTimeoutNanos);
+        }
     }
 
     /**

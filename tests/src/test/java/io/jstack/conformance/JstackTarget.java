@@ -225,7 +225,10 @@ final class JstackTarget implements Target {
                 yield "0";
             }
             case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
-            case "usertimeout" -> "ENOPROTOOPT"; // R2 is per host (TcpConfig), not per connection
+            case "usertimeout" -> { // as Linux's TCP_USER_TIMEOUT, N milliseconds
+                conn.setUserTimeout(java.time.Duration.ofMillis(c.arg()), now);
+                yield "0";
+            }
             case "urgpending", "atmark" -> "EOPNOTSUPP"; // TcpConnection tells nothing of urgent data
             case "recverr" -> "0"; // nothing to ask for: jstack would report errors through TcpConnection.error()
             case "nodelay" -> {
