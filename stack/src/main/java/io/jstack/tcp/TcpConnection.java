@@ -82,6 +82,11 @@ public final class TcpConnection {
     boolean finReceived;
     boolean noDelay;
     String error;
+    /** The last soft error (an ICMP error, RFC 1122 §4.2.3.9), reported if the connection times out; or null. */
+    String softError;
+    /** The application asked for soft errors at once (as Linux's IP_RECVERR); the one not yet taken, or null. */
+    boolean reportSoftErrors;
+    String pendingSoftError;
     /** The IP type of service (DS field) octet of this connection's segments, as the application set it. */
     int tos;
 
@@ -210,6 +215,34 @@ public final class TcpConnection {
     /** This connection's R2 as a time, or {@code Duration.ZERO} when the host's retransmission count applies. */
     public java.time.Duration userTimeout() {
         return java.time.Duration.ofNanos(userTimeoutNanos);
+    }
+
+    /**
+     * Asks for soft errors (ICMP errors about this connection's segments) at once, through {@link #takeSoftError}
+     * (RFC 1122 §4.2.3.9: TCP SHOULD make the information available to the application), as Linux's IP_RECVERR.
+     * Without it they are only reported if the connection times out, as its {@link #error}.
+     */
+    public void setReportSoftErrors(boolean on) {
+        reportSoftErrors = on;
+        if (!on) pendingSoftError = null;
+    }
+
+    /** The soft error not yet reported to the application (see {@link #setReportSoftErrors}), cleared; or null. */
+    public String takeSoftError() {
+        String e = pendingSoftError;
+        pendingSoftError = null;
+        return e;
+    }
+
+    /** RFC 1122 §4.2.3.9: a soft error MUST NOT abort the connection; it is remembered and reported. */
+    void onSoftError(String why) {
+        softError = why;
+        if (reportSoftErrors) pendingSoftError = why;
+    }
+
+    /** What a connection that times out reports: its last soft error if it had one (as Linux does), else the timeout. */
+    String timedOutError() {
+        return softError != null ? softError : "connection timed out";
     }
 
     /** The IP type of service octet this connection's segments carry. */
@@ -698,7 +731,7 @@ public final class TcpConnection {
             if (state == TcpState.SYN_RECEIVED && listener != null) {
                 transitionTo(TcpState.LISTEN);
             } else {
-                fail("connection timed out");
+                fail(timedOutError());
             }
             return;
         }

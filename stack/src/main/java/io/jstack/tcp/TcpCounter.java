@@ -42,4 +42,15 @@ public enum TcpCounter {
     tcpTsMissingDropped,
     /** Lost holes retransmitted during recovery from the SACK scoreboard (RFC 6675 §5). */
     tcpSackRetrans,
+    /**
+     * ICMP errors about our segments (RFC 1122 §4.2.3.9): matched to a connection; for no connection; quoting a
+     * sequence number outside SND.UNA..SND.NXT (RFC 5927 §4.1); taken as soft errors; hard errors that aborted a
+     * connection in SYN-SENT; and ignored ones (fragmentation needed: no path MTU discovery; other types).
+     */
+    tcpInIcmpErrors,
+    tcpIcmpNoConnection,
+    tcpIcmpOutOfWindow,
+    tcpIcmpSoftErrors,
+    tcpIcmpHardAborts,
+    tcpIcmpIgnored,
 }

@@ -14,6 +14,7 @@ import io.jstack.wire.IpProtocol;
 import io.jstack.wire.Ipv4Address;
 import io.jstack.wire.Ipv4Packet;
 import io.jstack.wire.Malformed;
+import io.jstack.wire.Seq;
 import io.jstack.wire.TcpPacket;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -367,6 +368,70 @@ public final class TcpLayer implements TransportHandler {
         if (challengeAcksInWindow >= config.challengeAcksPerSecond()) return false;
         challengeAcksInWindow++;
         return true;
+    }
+
+    // ---------------------------------------------------------------- ICMP errors
+
+    private static final int DEST_UNREACHABLE = 3, TIME_EXCEEDED = 11, PARAMETER_PROBLEM = 12;
+
+    /**
+     * RFC 1122 §4.2.3.9 (RFC 9293 MUST-47, §3.9.1): TCP MUST act on an ICMP error about one of its segments. The
+     * quote ({@code buf[off, off+len)}: the IPv4 header and at least 8 bytes of TCP header) names the connection;
+     * its sequence number must lie in SND.UNA..SND.NXT (RFC 5927 §4.1), else the error is a blind attack or stale.
+     * Destination Unreachable codes 0, 1, 5 (and others but 2-4), Time Exceeded and Parameter Problem are soft
+     * errors: the connection goes on. Codes 2 and 3 are hard errors; code 4 (fragmentation needed) is ignored, as we
+     * do no path MTU discovery. Source Quench is ignored (RFC 6633 §2).
+     */
+    @Override
+    public void icmpError(int type, int code, ByteBuffer buf, int off, int len, long now) {
+        if (len < Ipv4Packet.MIN_HEADER_LENGTH || off < 0 || off + len > buf.limit()) return;
+        int hl = (buf.get(off) & 0x0f) * 4;
+        if (hl < Ipv4Packet.MIN_HEADER_LENGTH || len < hl + 8) return; // ports and sequence number
+        if (Byte.toUnsignedInt(buf.get(off + 9)) != IpProtocol.TCP.code() || buf.getInt(off + 12) != ip.address()) {
+            return;
+        }
+        counters.increment(TcpCounter.tcpInIcmpErrors);
+        int localPort = Short.toUnsignedInt(buf.getShort(off + hl));
+        int remotePort = Short.toUnsignedInt(buf.getShort(off + hl + 2));
+        int seq = buf.getInt(off + hl + 4);
+        TcpConnection c = connections.get(key(buf.getInt(off + 16), remotePort, localPort));
+        if (c == null || c.state == TcpState.CLOSED) {
+            counters.increment(TcpCounter.tcpIcmpNoConnection);
+            return;
+        }
+        // RFC 5927 §4.1: SND.UNA <= SEG.SEQ < SND.NXT. Deviation: SND.NXT itself is accepted too, as Linux does,
+        // since an idle connection (SND.UNA = SND.NXT) would otherwise never hear of an error about its ACKs.
+        if (!Seq.leq(c.snd.sndUna, seq) || !Seq.leq(seq, c.snd.sndMax)) {
+            counters.increment(TcpCounter.tcpIcmpOutOfWindow);
+            return;
+        }
+        String why = switch (type) {
+            case DEST_UNREACHABLE -> switch (code) {
+                case 0, 6, 9, 11 -> "network is unreachable";
+                case 2 -> "protocol not available";
+                case 3 -> "connection refused";
+                case 4 -> null;
+                default -> "no route to host";
+            };
+            case TIME_EXCEEDED -> "no route to host";
+            case PARAMETER_PROBLEM -> "protocol error";
+            default -> null;
+        };
+        if (why == null) {
+            counters.increment(TcpCounter.tcpIcmpIgnored);
+            return;
+        }
+        boolean hard = type == DEST_UNREACHABLE && (code == 2 || code == 3);
+        touch(c);
+        if (hard && c.state == TcpState.SYN_SENT) {
+            // RFC 1122 §4.2.3.9: for a hard error TCP MAY abort the connection; Linux does so in SYN-SENT.
+            counters.increment(TcpCounter.tcpIcmpHardAborts);
+            c.fail(why);
+            return;
+        }
+        // Established, a hard error is as soft (Linux too): RFC 5927 §4.2 advises not to abort on it.
+        counters.increment(TcpCounter.tcpIcmpSoftErrors);
+        c.onSoftError(why);
     }
 
     // ---------------------------------------------------------------- timers

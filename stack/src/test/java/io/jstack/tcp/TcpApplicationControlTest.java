@@ -1,9 +1,17 @@
 package io.jstack.tcp;
 
+import static io.jstack.tcp.TcpPeer.HOST;
+import static io.jstack.tcp.TcpPeer.PEER;
+import static io.jstack.tcp.TcpPeer.PEER_PORT;
+import static io.jstack.tcp.TcpPeer.PORT;
 import static io.jstack.tcp.TcpPeer.bytes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.jstack.wire.Checksum;
+import io.jstack.wire.Ipv4Packet;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -72,5 +80,80 @@ class TcpApplicationControlTest {
             p.ack(s.seq() + 10, 65535);
         }
         p.expectNothing();
+    }
+
+    /** The peer's router sends an ICMP error quoting a segment of the connection with sequence number {@code seq}. */
+    private static void icmpError(TcpPeer p, int type, int code, int seq) {
+        ByteBuffer b = ByteBuffer.allocate(20 + 8 + 28);
+        b.putShort(20 + 8 + 20, (short) PORT).putShort(20 + 8 + 22, (short) PEER_PORT).putInt(20 + 8 + 24, seq);
+        Ipv4Packet.emit(b, 28, 40, 7, Ipv4Packet.FLAG_DF, 64, 6, HOST, PEER); // the quoted header
+        b.put(20, (byte) type).put(21, (byte) code);
+        b.putShort(22, (short) Checksum.compute(b, 20, 36));
+        Ipv4Packet.emit(b, 0, b.capacity(), 1, 0, 64, 1, PEER, HOST);
+        p.link.send(b.array());
+        p.host.poll();
+    }
+
+    @Test
+    void softErrorsDoNotAbortAndAreReportedWhenAskedRfc1122Section4_2_3_9() {
+        var p = TcpPeer.start().established();
+        icmpError(p, 3, 1, p.iss + 1); // host unreachable, not asked for: remembered only
+        assertNull(p.conn.takeSoftError());
+        p.conn.setReportSoftErrors(true);
+        icmpError(p, 11, 0, p.iss + 1); // time exceeded
+        assertEquals("no route to host", p.conn.takeSoftError());
+        assertNull(p.conn.takeSoftError()); // reported once
+        icmpError(p, 3, 3, p.iss + 1); // port unreachable: established, as soft as the others
+        assertEquals("connection refused", p.conn.takeSoftError());
+        assertEquals(TcpState.ESTABLISHED, p.conn.state());
+        assertNull(p.conn.error());
+        assertEquals(3, p.tcp.counters().get(TcpCounter.tcpIcmpSoftErrors));
+        p.write(bytes(10)); // the connection goes on
+        assertEquals(10, p.expect().data().length);
+    }
+
+    @Test
+    void icmpErrorQuotingASequenceNumberOutsideTheSendWindowIsIgnoredRfc5927Section4_1() {
+        var p = TcpPeer.start().established();
+        p.conn.setReportSoftErrors(true);
+        p.write(bytes(10));
+        p.expect();
+        icmpError(p, 3, 1, p.iss); // below SND.UNA
+        icmpError(p, 3, 1, p.iss + 12); // beyond SND.NXT
+        assertNull(p.conn.takeSoftError());
+        assertEquals(2, p.tcp.counters().get(TcpCounter.tcpIcmpOutOfWindow));
+        icmpError(p, 3, 1, p.iss + 11); // SND.NXT itself, as Linux accepts
+        assertEquals("no route to host", p.conn.takeSoftError());
+    }
+
+    @Test
+    void connectionTimingOutReportsItsLastSoftErrorRfc1122Section4_2_3_9() {
+        var p = TcpPeer.start().established();
+        p.conn.setUserTimeout(Duration.ofNanos(p.conn.rtoNanos()), p.now());
+        p.write(bytes(10));
+        var s = p.expect();
+        icmpError(p, 3, 1, s.seq());
+        p.advance(Duration.ofNanos(p.conn.rtoNanos()));
+        assertEquals(TcpState.CLOSED, p.conn.state());
+        assertEquals("no route to host", p.conn.error());
+    }
+
+    @Test
+    void hardErrorAbortsAConnectionInSynSentButASoftOneDoesNotRfc1122Section4_2_3_9() {
+        var p = TcpPeer.start();
+        p.conn = p.tcp.connect(PEER, PEER_PORT, PORT, TcpObserver.NONE, p.now());
+        int iss = p.expect().seq();
+        icmpError(p, 3, 1, iss); // host unreachable: soft
+        assertEquals(TcpState.SYN_SENT, p.conn.state());
+        icmpError(p, 4, 0, iss); // source quench: no effect (RFC 6633 §2)
+        icmpError(p, 3, 4, iss); // fragmentation needed: ignored, no path MTU discovery here
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpIcmpIgnored));
+        assertEquals(TcpState.SYN_SENT, p.conn.state());
+        icmpError(p, 3, 3, iss); // port unreachable: hard
+        assertEquals(TcpState.CLOSED, p.conn.state());
+        assertEquals("connection refused", p.conn.error());
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpIcmpHardAborts));
+        icmpError(p, 3, 3, iss);
+        assertEquals(1, p.tcp.counters().get(TcpCounter.tcpIcmpNoConnection));
     }
 }

@@ -200,7 +200,9 @@ final class JstackTarget implements Target {
                 int n = conn.receive(new byte[c.arg()], 0, c.arg(), now);
                 if (n > 0) yield Integer.toString(n);
                 if (n < 0) yield "0";
-                yield conn.error() != null ? errno(conn.error()) : "EAGAIN";
+                if (conn.error() != null) yield errno(conn.error());
+                String soft = conn.takeSoftError();
+                yield soft != null ? errno(soft) : "EAGAIN";
             }
             case "shutdown" -> {
                 conn.shutdownOutput(now);
@@ -230,7 +232,10 @@ final class JstackTarget implements Target {
                 yield "0";
             }
             case "urgpending", "atmark" -> "EOPNOTSUPP"; // TcpConnection tells nothing of urgent data
-            case "recverr" -> "0"; // nothing to ask for: jstack would report errors through TcpConnection.error()
+            case "recverr" -> { // as Linux's IP_RECVERR: soft errors reported at once, by the next call
+                conn.setReportSoftErrors(true);
+                yield "0";
+            }
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
                 yield "0";
@@ -285,6 +290,10 @@ final class JstackTarget implements Target {
         if (error.contains("refused")) return "ECONNREFUSED";
         if (error.contains("reset")) return "ECONNRESET";
         if (error.contains("timed out")) return "ETIMEDOUT";
+        if (error.contains("no route")) return "EHOSTUNREACH";
+        if (error.contains("network is unreachable")) return "ENETUNREACH";
+        if (error.contains("protocol not available")) return "ENOPROTOOPT";
+        if (error.contains("protocol error")) return "EPROTO";
         return "EPIPE";
     }
 
