@@ -221,9 +221,13 @@ final class JstackTarget implements Target {
             }
             case "oobinline" -> "0"; // jstack always delivers urgent data inline (RFC 6093 §6)
             case "tos" -> "ENOPROTOOPT"; // TcpConnection has no type-of-service option
-            case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
+            case "sendurg" -> { // as send(2) with MSG_OOB: N octets, all urgent
+                int n = conn.sendUrgent(new byte[c.arg()], 0, c.arg(), now);
+                yield n > 0 ? Integer.toString(n) : n == 0 ? "EAGAIN" : conn.error() != null ? errno(conn.error()) : "EPIPE";
+            }
             case "usertimeout" -> "ENOPROTOOPT"; // R2 is per host (TcpConfig), not per connection
-            case "urgpending", "atmark" -> "EOPNOTSUPP"; // TcpConnection tells nothing of urgent data
+            case "urgpending" -> conn.urgentPending() ? "1" : "0"; // as poll(2)'s POLLPRI
+            case "atmark" -> conn.atUrgentMark() ? "1" : "0"; // as ioctl SIOCATMARK
             case "recverr" -> "0"; // nothing to ask for: jstack would report errors through TcpConnection.error()
             case "nodelay" -> {
                 conn.setNoDelay(true, now);
