@@ -594,7 +594,9 @@ public final class TcpConnection {
             int dup = cc.dupAcks();
             long extra = !cc.inRecovery() && dup > 0 && dup < 3 && snd.sndNxt == snd.sndMax ? (long) dup * snd.mss : 0;
             long usable = Math.min(snd.sndWnd, cc.cwnd() + extra) - inFlight;
-            int len = (int) Math.max(0, Math.min(Math.min(urgent.sending ? snd.mss : layer.burstBytes(snd.mss), unsent), usable));
+            // Urgent data leaves in segments of our own cutting: each needs its own urgent pointer.
+            int burst = urgent.sending ? snd.mss : layer.burstBytes(snd.mss);
+            int len = (int) Math.max(0, Math.min(Math.min(burst, unsent), usable));
             if (len > snd.mss && len % snd.mss != 0 && !(len == unsent && (noDelay || finToSend))) {
                 // Several segments at once for the link to cut (segmentation offload): only whole ones, unless
                 // the short tail would have left on its own too (no Nagle wait: RFC 1122 §4.2.3.4).

@@ -4,9 +4,10 @@ import io.jstack.wire.Seq;
 
 /**
  * Urgent data, both ways (RFC 9293 §3.8.5, RFC 1122 §4.2.2.4, RFC 6093). The urgent pointer names the first
- * octet after the urgent data (RFC 9293 MUST-62, RFC 6093 §3), as Linux sends it. Received urgent data stays
- * inline in the stream (RFC 6093 §6: applications SHOULD use it inline); the mark, the last urgent octet, is
- * what the application can ask about, and a read stops in front of it, as Linux's SO_OOBINLINE does.
+ * octet after the urgent data (RFC 9293 MUST-62, the reading RFC 6093 settled on), as Linux sends it. Received
+ * urgent data stays inline in the stream (RFC 6093 §6 advises applications to take it inline); the mark, the
+ * last urgent octet, is what the application can ask about, and a read stops in front of it, as Linux's does
+ * with SO_OOBINLINE.
  *
  * @spec https://www.rfc-editor.org/rfc/rfc9293#section-3.8.5 RFC 9293 §3.8.5
  * @spec https://www.rfc-editor.org/rfc/rfc6093 RFC 6093
@@ -32,8 +33,8 @@ final class UrgentData {
 
     /**
      * The urgent pointer for a segment starting at {@code seq}, or -1 for none. RFC 9293 §3.8.5: the URG bit is
-     * set on every segment sent while SND.UP is ahead of its sequence number; a distance the field cannot hold
-     * is sent as the largest it can (RFC 6093 §4 leaves it to the implementation; Linux does the same).
+     * set on every segment sent while SND.UP is ahead of its sequence number. A distance the 16-bit field cannot
+     * hold is sent as the largest it can: the RFCs say nothing of it, and Linux does the same.
      */
     int pointerFor(int seq) {
         if (!sending || !Seq.lt(seq, sndUp)) return -1;

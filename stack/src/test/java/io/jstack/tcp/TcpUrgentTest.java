@@ -21,7 +21,7 @@ class TcpUrgentTest {
         assertEquals(10, p.conn.sendUrgent(bytes(10), 0, 10, p.now()));
         var s = p.expect();
         assertTrue(s.has(TcpFlag.URG));
-        assertEquals(10, s.h().urgentPointer()); // RFC 6093 §3: first non-urgent octet, as Linux
+        assertEquals(10, s.h().urgentPointer()); // the first non-urgent octet, as Linux
         assertArrayEquals(bytes(10), s.data());
         p.expectNothing();
     }
