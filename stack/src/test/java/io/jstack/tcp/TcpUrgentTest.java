@@ -94,6 +94,22 @@ class TcpUrgentTest {
     }
 
     @Test
+    void urgIsProcessedWithAZeroReceiveWindowRfc9293Section3_10_7_4Must66() {
+        var p = TcpPeer.start(TcpConfig.defaults().withBuffers(4096, 4096)).established();
+        for (int sent = 0; sent < 4096; sent += 1024) p.sendData(bytes(1024));
+        assertEquals(0, p.conn.rcv.window());
+        // The window is shut: the data is not taken, but the urgent pointer is.
+        p.send(new TcpHeader(TcpPeer.PEER_PORT, TcpPeer.PORT, p.sndNxt, p.rcvNxtOfHost(),
+                flags(TcpFlag.ACK, TcpFlag.URG), 65535, 5, -1, -1), bytes(10));
+        assertFalse(p.conn.urgentPending()); // its last octet has not arrived yet
+        assertEquals(4096, p.read().length);
+        p.sendData(bytes(10)); // sent again, without URG, once the window opened
+        assertTrue(p.conn.urgentPending());
+        assertEquals(4, p.read().length);
+        assertTrue(p.conn.atUrgentMark());
+    }
+
+    @Test
     void anUrgentPointerBehindReceivedDataIsIgnoredRfc9293Section3_10_7_4() {
         var p = TcpPeer.start().established();
         p.sendData(bytes(10));
