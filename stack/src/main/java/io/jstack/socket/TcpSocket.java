@@ -247,6 +247,45 @@ public final class TcpSocket implements StreamConnection {
         }
     }
 
+    /**
+     * Writes all of {@code b[off, off+len)} as urgent data (RFC 9293 §3.8.5, as send(2) with MSG_OOB): the
+     * segments carry URG and an urgent pointer to the octet after it until the peer has acknowledged it.
+     */
+    public void sendUrgent(byte[] b, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, b.length);
+        while (len > 0) {
+            long[] seen = new long[1];
+            String[] error = new String[1];
+            final int o = off, l = len;
+            int n = call(() -> {
+                seen[0] = version;
+                int r = conn.sendUrgent(b, o, l, host.clock().nanos());
+                if (r < 0) error[0] = conn.error();
+                return r;
+            });
+            if (n < 0) throw error[0] == null ? new SocketException("socket output is shut down") : failure(error[0]);
+            off += n;
+            len -= n;
+            if (n == 0 && !awaitChange(seen[0], Long.MAX_VALUE)) throw new SocketTimeoutException("write timed out");
+        }
+    }
+
+    /**
+     * Whether urgent data has arrived that has not been read past (RFC 9293 §3.8.5 MUST-32; poll's POLLPRI).
+     * Urgent data stays in the stream (RFC 6093 §6, SO_OOBINLINE): {@link #atMark} finds its end.
+     */
+    public boolean urgentPending() throws IOException {
+        return call(conn::urgentPending);
+    }
+
+    /**
+     * Whether the next octet to read is the last urgent one (RFC 9293 §3.8.5 MUST-33; SIOCATMARK). A read stops
+     * in front of it, so what was read since urgent data was announced, plus one, is its length.
+     */
+    public boolean atMark() throws IOException {
+        return call(conn::atUrgentMark);
+    }
+
     @Override
     public InputStream input() {
         return in;

@@ -5,6 +5,7 @@ import static io.jstack.wire.TcpPacket.FIN;
 import static io.jstack.wire.TcpPacket.PSH;
 import static io.jstack.wire.TcpPacket.RST;
 import static io.jstack.wire.TcpPacket.SYN;
+import static io.jstack.wire.TcpPacket.URG;
 
 import io.jstack.time.Clock;
 import io.jstack.wire.Ipv4Address;
@@ -101,9 +102,19 @@ final class SegmentArrival {
         if (!checkReset(seg, now)) return;
         if (!checkSyn(seg, now)) return;
         if (!checkAck(seg, now)) return;
-        // Sixth, the URG bit: jstack delivers urgent data inline and ignores the pointer (RFC 6093 §6).
+        checkUrgent(seg);
         processText(seg, now);
         checkFin(now);
+    }
+
+    /**
+     * Sixth, the URG bit (RFC 9293 §3.10.7.4): in ESTABLISHED, FIN-WAIT-1 and FIN-WAIT-2, RCV.UP moves up to the
+     * segment's pointer and the application is told (MUST-32); the data itself stays inline (RFC 6093 §6).
+     */
+    private void checkUrgent(TcpPacket seg) {
+        if (!seg.has(URG)) return;
+        if (c.state != TcpState.ESTABLISHED && c.state != TcpState.FIN_WAIT_1 && c.state != TcpState.FIN_WAIT_2) return;
+        c.urgent.onUrgentPointer(seg.seq(), seg.urgentPointer(), c.rcv.rcvNxt);
     }
 
     /**
@@ -320,6 +331,7 @@ final class SegmentArrival {
         int flight = c.snd.flightSize();
         c.queue.acknowledge(ack);
         c.snd.sndUna = ack;
+        c.urgent.onAcknowledged(ack);
         if (Seq.gt(ack, c.snd.sndNxt)) c.snd.sndNxt = ack;
         long tsRtt = c.ts.on ? c.ts.rttSampleNanos(options, now) : -1;
         if (tsRtt >= 0) {

@@ -96,6 +96,8 @@ public final class TcpConnection {
     final SackBlocks sack = new SackBlocks();
     /** What the peer SACKed of our data (RFC 6675), used when {@code sack.on}. */
     final SendScoreboard scoreboard = new SendScoreboard();
+    /** Urgent data sent and received (RFC 9293 §3.8.5). */
+    final UrgentData urgent = new UrgentData();
     /** The time of the event being processed (a segment, a timer, a user call): what TSvals are taken from. */
     long now;
     /** Both sides offered window scaling (RFC 7323 §2.2). */
@@ -446,13 +448,48 @@ public final class TcpConnection {
     }
 
     /**
+     * SEND with the URGENT flag (RFC 9293 §3.10.2): as {@link #send}, and the octets queued become urgent: SND.UP
+     * goes to the octet after them, and the URG bit goes out until they are acknowledged (§3.8.5, MUST-30).
+     */
+    public int sendUrgent(byte[] b, int off, int len, long now) {
+        layer.touch(this);
+        this.now = now;
+        if (finQueued || error != null || state == TcpState.CLOSED) return -1;
+        int n = queue.write(b, off, len);
+        if (n > 0) urgent.markSent(queue.end());
+        if (state.isSynchronized()) output(now);
+        return n;
+    }
+
+    /** RFC 9293 §3.8.5 (MUST-32): urgent data has arrived that the application has not read past yet. */
+    public boolean urgentPending() {
+        return urgent.pending(rcv.rcvNxt);
+    }
+
+    /**
+     * RFC 9293 §3.8.5 (MUST-33): whether the next octet to read is the urgent mark, the last urgent octet; reads
+     * stop in front of it, so the application counts the urgent data it reads up to the mark.
+     */
+    public boolean atUrgentMark() {
+        return urgent.atMark(readSeq());
+    }
+
+    /** The sequence number of the next octet the application reads. */
+    private int readSeq() {
+        return rcv.rcvNxt - rcv.readable() - (finReceived ? 1 : 0);
+    }
+
+    /**
      * RECEIVE (RFC 9293 §3.10.3): moves up to {@code len} bytes to the caller; 0 if none yet, -1 at the end of
-     * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3).
+     * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3). A read stops in front
+     * of the urgent mark (RFC 9293 §3.8.5), as Linux's does.
      */
     public int receive(byte[] b, int off, int len, long now) {
         layer.touch(this);
         this.now = now;
-        int n = rcv.read(b, off, len);
+        int readSeq = readSeq();
+        int n = rcv.read(b, off, urgent.readLimit(readSeq, len));
+        urgent.onRead(readSeq + n);
         if (n == 0) return atEof() ? -1 : 0;
         if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
             ackNow = true;
@@ -636,7 +673,9 @@ public final class TcpConnection {
             int dup = cc.dupAcks();
             long extra = !cc.inRecovery() && dup > 0 && dup < 3 && snd.sndNxt == snd.sndMax ? (long) dup * snd.mss : 0;
             long usable = Math.min(snd.sndWnd, cc.cwnd() + extra) - inFlight;
-            int len = (int) Math.max(0, Math.min(Math.min(layer.burstBytes(snd.mss), unsent), usable));
+            // Urgent data leaves in segments of our own cutting: each needs its own urgent pointer.
+            int burst = urgent.sending ? snd.mss : layer.burstBytes(snd.mss);
+            int len = (int) Math.max(0, Math.min(Math.min(burst, unsent), usable));
             if (len > snd.mss && len % snd.mss != 0 && !(len == unsent && (noDelay || finToSend))) {
                 // Several segments at once for the link to cut (segmentation offload): only whole ones, unless
                 // the short tail would have left on its own too (no Nagle wait: RFC 1122 §4.2.3.4).
@@ -658,8 +697,9 @@ public final class TcpConnection {
                     }
                     break;
                 }
-            } else if (len < snd.mss && inFlight > 0 && !noDelay && !finToSend) {
-                // RFC 1122 §4.2.3.4 Nagle: a short segment waits while data is unacknowledged.
+            } else if (len < snd.mss && inFlight > 0 && !noDelay && !finToSend && !urgent.sending) {
+                // RFC 1122 §4.2.3.4 Nagle: a short segment waits while data is unacknowledged. Not in urgent
+                // mode: urgent data is meant to reach the peer at once (RFC 9293 §3.8.5), and Linux lets it go.
                 break;
             }
             boolean fin = finToSend && snd.sndNxt + len == dataEnd;

@@ -319,6 +319,9 @@ public final class TcpLayer implements TransportHandler {
         int optionBytes = TcpOptions.length(c, flags, mss, wsShift, dataLen);
         TcpPacket.emitHeader(tx, o, c.localPort, c.remotePort, seq, (flags & ACK_FLAG) != 0 ? ack : 0, flags,
                 window, optionBytes);
+        int urgentPointer = c.urgent.pointerFor(seq);
+        // RFC 9293 §3.8.5: URG and the pointer on every segment while the urgent data is outstanding.
+        if (urgentPointer >= 0 && (flags & (RST | SYN)) == 0) TcpPacket.setUrgentPointer(tx, o, urgentPointer);
         int i = TcpOptions.write(c, tx, o + TcpPacket.MIN_HEADER_LENGTH, flags, ack, mss, wsShift, dataLen);
         if (dataLen > 0) c.queue.copy(dataSeq, tx, i, dataLen);
         finish(tx, o, TcpPacket.MIN_HEADER_LENGTH + optionBytes + dataLen, c.remoteAddr,

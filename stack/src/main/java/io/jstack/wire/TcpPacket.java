@@ -152,6 +152,12 @@ public final class TcpPacket {
         buf.putShort(off + URGENT, (short) 0);
     }
 
+    /** Sets URG and the urgent pointer of a header written by {@link #emitHeader} (RFC 9293 §3.1), before the checksum. */
+    public static void setUrgentPointer(ByteBuffer buf, int off, int pointer) {
+        buf.put(off + FLAGS, (byte) (buf.get(off + FLAGS) | URG));
+        buf.putShort(off + URGENT, (short) pointer);
+    }
+
     /** Computes and stores the checksum of the {@code length}-byte segment at {@code off} (RFC 9293 §3.1). */
     public static void fillChecksum(ByteBuffer buf, int off, int length, int src, int dst) {
         buf.putShort(off + CHECKSUM, (short) 0);

@@ -5,6 +5,7 @@ import static io.jstack.socket.TcpTestNet.B;
 import static io.jstack.socket.TcpTestNet.addr;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,6 +46,31 @@ class TcpSocketTest {
             assertArrayEquals("world".getBytes(), client.input().readAllBytes());
             client.close();
             assertEquals(-1, server.input().read());
+            server.close();
+        }
+    }
+
+    @Test
+    void urgentDataIsAnnouncedAndReadInlineUpToTheMarkRfc9293Section3_8_5() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5002, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5002), Duration.ofSeconds(5));
+            var server = listener.accept();
+            assertFalse(server.urgentPending());
+            client.write("hello".getBytes(), 0, 5);
+            client.sendUrgent("xyz".getBytes(), 0, 3);
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!server.urgentPending() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            }
+            assertTrue(server.urgentPending(), "urgent data announced (MUST-32)");
+            byte[] buf = new byte[7];
+            assertEquals(7, server.input().readNBytes(buf, 0, 7)); // reads stop in front of the mark
+            assertArrayEquals("helloxy".getBytes(), buf);
+            assertTrue(server.atMark(), "the next octet is the last urgent one (MUST-33)");
+            assertEquals('z', server.input().read()); // inline (RFC 6093 §6)
+            assertFalse(server.atMark());
+            assertFalse(server.urgentPending());
+            client.close();
             server.close();
         }
     }

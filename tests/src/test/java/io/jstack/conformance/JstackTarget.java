@@ -226,12 +226,16 @@ final class JstackTarget implements Target {
                 conn.setTrafficClass(c.arg());
                 yield "0";
             }
-            case "sendurg" -> "EOPNOTSUPP"; // TcpConnection cannot send urgent data
+            case "sendurg" -> { // as send(2) with MSG_OOB: N octets, all urgent
+                int n = conn.sendUrgent(new byte[c.arg()], 0, c.arg(), now);
+                yield n > 0 ? Integer.toString(n) : n == 0 ? "EAGAIN" : conn.error() != null ? errno(conn.error()) : "EPIPE";
+            }
             case "usertimeout" -> { // as Linux's TCP_USER_TIMEOUT, N milliseconds
                 conn.setUserTimeout(java.time.Duration.ofMillis(c.arg()), now);
                 yield "0";
             }
-            case "urgpending", "atmark" -> "EOPNOTSUPP"; // TcpConnection tells nothing of urgent data
+            case "urgpending" -> conn.urgentPending() ? "1" : "0"; // as poll(2)'s POLLPRI
+            case "atmark" -> conn.atUrgentMark() ? "1" : "0"; // as ioctl SIOCATMARK
             case "recverr" -> { // as Linux's IP_RECVERR: soft errors reported at once, by the next call
                 conn.setReportSoftErrors(true);
                 yield "0";
