@@ -337,7 +337,7 @@ public final class TcpConnection {
 
     /** Gives the connection up as timed out, telling the peer with a RST as Linux does. */
     void timeOut(long now) {
-        if (error == null) error = "connection timed out";
+        if (error == null) error = timedOutError();
         abort(now);
     }
 

@@ -156,4 +156,18 @@ class TcpApplicationControlTest {
         icmpError(p, 3, 3, iss);
         assertEquals(1, p.tcp.counters().get(TcpCounter.tcpIcmpNoConnection));
     }
+
+    @Test
+    void keepAliveTimeoutReportsTheLastSoftErrorTooRfc1122Section4_2_3_9() {
+        var p = TcpPeer.start().established();
+        p.conn.setKeepAlive(TcpKeepAlive.every(Duration.ofSeconds(1)), p.now());
+        p.advanceMillis(1000);
+        var probe = p.expect();
+        icmpError(p, 3, 0, probe.seq() + 1); // network unreachable, about the probe (SND.NXT)
+        while (p.conn.state() != TcpState.CLOSED && p.now() < 60_000_000_000L) {
+            p.advanceMillis(1000);
+            p.link.receive();
+        }
+        assertEquals("network is unreachable", p.conn.error());
+    }
 }
