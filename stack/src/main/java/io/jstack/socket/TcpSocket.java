@@ -298,10 +298,9 @@ public final class TcpSocket implements StreamConnection {
 
     @Override
     public void shutdownOutput() throws IOException {
-        call(() -> {
-            conn.shutdownOutput(host.clock().nanos());
-            return null;
-        });
+        // Nothing to wait for: the FIN follows every byte written before (the loop runs tasks in order), and every
+        // later call of this socket sees it. No round trip to the event loop.
+        host.execute(() -> conn.shutdownOutput(host.clock().nanos()));
     }
 
     /** Graceful close: the FIN follows the data already written; the connection finishes in the background. */
@@ -309,10 +308,11 @@ public final class TcpSocket implements StreamConnection {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
-        call(() -> {
+        // As shutdownOutput: handed to the loop without waiting; the connection finishes in the background.
+        host.execute(() -> {
             conn.close(host.clock().nanos());
             fireReadable();
-            return null;
+            signal();
         });
         signal();
     }
