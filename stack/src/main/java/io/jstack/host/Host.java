@@ -145,6 +145,13 @@ public final class Host {
     public boolean poll() {
         long now = clock.nanos();
         boolean busy = runTasks();
+        if (busy) {
+            try {
+                ip.flush(now); // after the tasks completed: their callers run while the packets are written
+            } catch (RuntimeException e) {
+                bugs++;
+            }
+        }
         for (int i = 0; i < RECEIVE_BATCH; i++) {
             rx.clear();
             int n = link.receive(rx);

@@ -370,6 +370,11 @@ public final class Ipv4Layer {
         return at;
     }
 
+    /** Lets every transport send what this poll's tasks queued ({@link TransportHandler#flush}). */
+    public void flush(long now) {
+        for (TransportHandler h : registered) h.flush(now);
+    }
+
     /** Runs expired reassembly timers and the transports' timers. */
     public void onTimer(long now) {
         if (reassembler.pollAt() <= now) reassembler.onTimer(now, icmp);

@@ -29,4 +29,10 @@ public interface TransportHandler {
 
     /** Runs expired timers. Called on every poll; must be cheap when nothing is due. */
     default void onTimer(long now) {}
+
+    /**
+     * Sends what user calls of this poll's tasks queued without sending ({@code TcpConnection.sendLater}), so that
+     * the threads waiting on those calls run while the packets are written. Called after the tasks of each poll.
+     */
+    default void flush(long now) {}
 }

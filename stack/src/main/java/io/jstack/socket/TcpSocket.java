@@ -236,7 +236,7 @@ public final class TcpSocket implements StreamConnection {
             final int o = off, l = len;
             int n = call(() -> {
                 seen[0] = version;
-                int r = conn.send(b, o, l, host.clock().nanos());
+                int r = conn.sendLater(b, o, l, host.clock().nanos()); // sent when the loop's tasks are done
                 if (r < 0) error[0] = conn.error();
                 return r;
             });

@@ -57,6 +57,8 @@ public final class TcpConnection {
     int timerIndex = -1;
     long timerAt;
     boolean timerTouched;
+    /** Waits in the layer's list for {@link TcpLayer#flush} to call {@link #output}. */
+    boolean outputPending;
 
     // ACK bookkeeping.
     boolean ackNow;
@@ -444,6 +446,20 @@ public final class TcpConnection {
         if (finQueued || error != null || state == TcpState.CLOSED) return -1;
         int n = queue.write(b, off, len);
         if (state.isSynchronized()) output(now);
+        return n;
+    }
+
+    /**
+     * As {@link #send}, but the segments leave when the host flushes at the end of its current batch of tasks
+     * ({@link TcpLayer#flush}), not inside this call: a thread waiting for the count goes on (say, preparing its
+     * next write) while the loop writes the packets.
+     */
+    public int sendLater(byte[] b, int off, int len, long now) {
+        layer.touch(this);
+        this.now = now;
+        if (finQueued || error != null || state == TcpState.CLOSED) return -1;
+        int n = queue.write(b, off, len);
+        if (state.isSynchronized() && n > 0) layer.outputLater(this);
         return n;
     }
 

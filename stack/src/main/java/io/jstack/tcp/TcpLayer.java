@@ -203,6 +203,33 @@ public final class TcpLayer implements TransportHandler {
         timers.touch(c);
     }
 
+    private TcpConnection[] pendingOutput = new TcpConnection[16];
+    private int pendingOutputCount;
+
+    /** {@code c} sends at the next {@link #flush} (see {@link TcpConnection#sendLater}). */
+    void outputLater(TcpConnection c) {
+        if (c.outputPending) return;
+        c.outputPending = true;
+        if (pendingOutputCount == pendingOutput.length) {
+            pendingOutput = java.util.Arrays.copyOf(pendingOutput, pendingOutputCount * 2);
+        }
+        pendingOutput[pendingOutputCount++] = c;
+    }
+
+    @Override
+    public void flush(long now) {
+        for (int i = 0; i < pendingOutputCount; i++) {
+            TcpConnection c = pendingOutput[i];
+            pendingOutput[i] = null;
+            c.outputPending = false;
+            if (c.state == TcpState.CLOSED) continue;
+            touch(c);
+            c.now = now;
+            c.output(now);
+        }
+        pendingOutputCount = 0;
+    }
+
     /** Connections with a pending timer; for tests. */
     int scheduledConnections() {
         return timers.size();
