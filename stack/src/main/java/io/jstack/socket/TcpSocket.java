@@ -229,22 +229,7 @@ public final class TcpSocket implements StreamConnection {
 
     /** Writes all of {@code b[off, off+len)}, waiting for room in the send buffer. */
     public void write(byte[] b, int off, int len) throws IOException {
-        Objects.checkFromIndexSize(off, len, b.length);
-        while (len > 0) {
-            long[] seen = new long[1];
-            String[] error = new String[1];
-            final int o = off, l = len;
-            int n = call(() -> {
-                seen[0] = version;
-                int r = conn.sendLater(b, o, l, host.clock().nanos()); // sent when the loop's tasks are done
-                if (r < 0) error[0] = conn.error();
-                return r;
-            });
-            if (n < 0) throw error[0] == null ? new SocketException("socket output is shut down") : failure(error[0]);
-            off += n;
-            len -= n;
-            if (n == 0 && !awaitChange(seen[0], Long.MAX_VALUE)) throw new SocketTimeoutException("write timed out");
-        }
+        writeAll(b, off, len, false);
     }
 
     /**
@@ -252,6 +237,10 @@ public final class TcpSocket implements StreamConnection {
      * segments carry URG and an urgent pointer to the octet after it until the peer has acknowledged it.
      */
     public void sendUrgent(byte[] b, int off, int len) throws IOException {
+        writeAll(b, off, len, true);
+    }
+
+    private void writeAll(byte[] b, int off, int len, boolean urgent) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         while (len > 0) {
             long[] seen = new long[1];
@@ -259,7 +248,9 @@ public final class TcpSocket implements StreamConnection {
             final int o = off, l = len;
             int n = call(() -> {
                 seen[0] = version;
-                int r = conn.sendUrgent(b, o, l, host.clock().nanos());
+                long now = host.clock().nanos();
+                // Ordinary data leaves when the loop's tasks are done (sendLater); urgent data at once.
+                int r = urgent ? conn.sendUrgent(b, o, l, now) : conn.sendLater(b, o, l, now);
                 if (r < 0) error[0] = conn.error();
                 return r;
             });
