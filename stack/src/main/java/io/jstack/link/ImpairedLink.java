@@ -78,10 +78,11 @@ public final class ImpairedLink implements Link {
     public void sendTcp(ByteBuffer packet, int segmentSize) {
         if (!inner.offload().tcpChecksum()) throw new UnsupportedOperationException("the wrapped link offers no TCP offload");
         if (offloadScratch == null) offloadScratch = ByteBuffer.allocate(65536);
-        SoftwareOffload.finish(packet, segmentSize, offloadScratch, this::send);
+        SoftwareOffload.finish(packet, segmentSize, offloadScratch, wireSink);
     }
 
     private ByteBuffer offloadScratch;
+    private final SoftwareOffload.Sink wireSink = this::send; // one instance, not one per packet
 
     @Override
     public int receive(ByteBuffer dst) {
