@@ -10,12 +10,12 @@ import java.nio.ByteBuffer;
  * <p>The bytes live in a list of arrays, oldest first. Bytes the event loop copies in ({@link #write}) go into the
  * room left in the newest array, then into a new one, each new array twice the last (from 2 KiB, from the layer's
  * {@link RingPool}) up to a {@link SendChunks#SIZE} chunk. A chunk a writing thread filled ({@link #append}) joins
- * the list as it is, without a copy, unless it is small enough to copy into the room of the newest array. An
+ * the list as it is, without a copy, when it is more than half full; a smaller one is copied like bytes. An
  * array leaves the list, back to its pool, once all its bytes are acknowledged, so an idle connection holds none.
  */
 final class RetransmitQueue {
     static final int MIN_ARRAY = 2048;
-    /** An appended chunk with at most this many bytes is copied into the newest array's room if it fits. */
+    /** An appended chunk with at most this many bytes is copied, not kept. */
     static final int COPY_LIMIT = SendChunks.SIZE / 2;
 
     private final int max;
@@ -113,19 +113,12 @@ final class RetransmitQueue {
      */
     boolean append(byte[] chunk, int len) {
         if (len > max - size) return false;
-        if (len == 0) {
+        if (len <= COPY_LIMIT) {
+            // Small: copied into the newest array's room or a right-sized one, so that many connections with a
+            // little data each do not hold a chunk each; the chunk goes back at once.
+            write(chunk, 0, len);
             chunks.give(chunk);
             return true;
-        }
-        if (count > 0 && len <= COPY_LIMIT) {
-            int t = slot(count - 1);
-            if (arrays[t].length - lengths[t] >= len) {
-                System.arraycopy(chunk, 0, arrays[t], lengths[t], len);
-                lengths[t] += len;
-                size += len;
-                chunks.give(chunk);
-                return true;
-            }
         }
         add(chunk, len);
         size += len;

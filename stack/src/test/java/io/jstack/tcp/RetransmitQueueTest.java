@@ -74,18 +74,27 @@ class RetransmitQueueTest {
     }
 
     @Test
-    void aSmallChunkIsCopiedIntoTheRoomOfTheNewestArrayAndGivenBackAtOnce() {
+    void aSmallChunkIsCopiedIntoTheRoomOfTheNewestArrayOrARightSizedOneAndGivenBackAtOnce() {
         var chunks = new SendChunks(8);
         var q = new RetransmitQueue(1 << 20, new RingPool(1 << 20), chunks);
         q.reset(ISS);
+        byte[] first = chunks.take();
+        System.arraycopy(pattern(100, 4), 0, first, 0, 100);
+        assertTrue(q.append(first, 100));
+        assertEquals(RetransmitQueue.MIN_ARRAY, q.capacity(), "100 bytes hold a 2 KiB array, not a 64 KiB chunk");
+        assertSame(first, chunks.take(), "given back at once");
         byte[] big = chunks.take();
-        assertTrue(q.append(big, 1000));
+        System.arraycopy(pattern(40_000, 6), 0, big, 0, 40_000);
+        assertTrue(q.append(big, 40_000));
+        assertEquals(RetransmitQueue.MIN_ARRAY + SendChunks.SIZE, q.capacity(), "kept as it is");
         byte[] small = chunks.take();
         System.arraycopy(pattern(500, 5), 0, small, 0, 500);
         assertTrue(q.append(small, 500));
-        assertEquals(SendChunks.SIZE, q.capacity(), "copied behind the first chunk's bytes");
-        assertSame(small, chunks.take(), "given back at once");
-        assertArrayEquals(pattern(500, 5), copy(q, ISS + 1000, 500));
+        assertEquals(RetransmitQueue.MIN_ARRAY + SendChunks.SIZE, q.capacity(), "copied behind the chunk's bytes");
+        assertSame(small, chunks.take());
+        assertArrayEquals(pattern(100, 4), copy(q, ISS, 100));
+        assertArrayEquals(pattern(40_000, 6), copy(q, ISS + 100, 40_000));
+        assertArrayEquals(pattern(500, 5), copy(q, ISS + 40_100, 500));
     }
 
     @Test
