@@ -42,6 +42,18 @@ public final class TcpSocket implements StreamConnection {
      * answers without a round trip to the loop. It can lag arrivals, never a read, so it never overstates.
      */
     private volatile int readableHint;
+    /**
+     * Read-ahead: when the loop runs a {@link #whenReadable} action, it first moves a small request's bytes (up to
+     * {@link #PREFETCH} of them) out of the connection into this array, so that the thread the action starts
+     * reads them without a round trip to the loop. Published by the volatile write of the array; from then on
+     * the reading thread owns it and gives it back when empty. The loop fills it again only for a later action,
+     * which the reader registers after its reads.
+     */
+    private volatile byte[] prefetch;
+    private int prefetchPos, prefetchLen;
+    static final int PREFETCH = 4096;
+    private static final java.util.concurrent.ArrayBlockingQueue<byte[]> PREFETCH_POOL =
+            new java.util.concurrent.ArrayBlockingQueue<>(256);
     /** The action {@link #whenReadable} registered; event loop only. */
     private Runnable readableAction;
     /** Whether the connection's observer is {@link #changed} (accepted sockets; others once they register). */
@@ -160,7 +172,7 @@ public final class TcpSocket implements StreamConnection {
 
     /** Event loop only: whether a read returns at once (bytes, end of stream, an error, or this side closed). */
     private boolean readWouldNotBlock() {
-        return closed || conn.readable() > 0 || conn.atEof() || conn.state() == TcpState.CLOSED;
+        return closed || prefetch != null || conn.readable() > 0 || conn.atEof() || conn.state() == TcpState.CLOSED;
     }
 
     /** The connection's observer: wakes blocked callers and runs a registered readable action once it is due. */
@@ -176,8 +188,40 @@ public final class TcpSocket implements StreamConnection {
         Runnable a = readableAction;
         if (a != null && readWouldNotBlock()) {
             readableAction = null;
+            prefetch();
             a.run();
         }
+    }
+
+    /** Event loop only: read-ahead of a small request for the thread an action starts (see {@link #prefetch}). */
+    private void prefetch() {
+        int n = conn.readable();
+        if (prefetch != null || closed || n == 0 || n > PREFETCH || conn.urgentPending()) return;
+        byte[] p = PREFETCH_POOL.poll();
+        if (p == null) p = new byte[PREFETCH];
+        int r = conn.receive(p, 0, n, host.clock().nanos());
+        if (r <= 0) {
+            PREFETCH_POOL.offer(p);
+            return;
+        }
+        readableHint = conn.readable();
+        prefetchPos = 0;
+        prefetchLen = r;
+        prefetch = p;
+    }
+
+    /** Reader only: takes read-ahead bytes, if any; -1 if none. */
+    private int takePrefetched(byte[] b, int off, int len) {
+        byte[] p = prefetch;
+        if (p == null) return -1;
+        int n = Math.min(len, prefetchLen - prefetchPos);
+        System.arraycopy(p, prefetchPos, b, off, n);
+        prefetchPos += n;
+        if (prefetchPos == prefetchLen) {
+            prefetch = null;
+            PREFETCH_POOL.offer(p);
+        }
+        return n;
     }
 
     /** Runs {@code task} on the event loop and returns its result. */
@@ -239,6 +283,8 @@ public final class TcpSocket implements StreamConnection {
     public int read(byte[] b, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         if (len == 0) return 0;
+        int pre = takePrefetched(b, off, len);
+        if (pre >= 0) return pre;
         long timeout = readTimeoutNanos;
         long deadline = timeout == 0 ? Long.MAX_VALUE : System.nanoTime() + timeout;
         while (true) {
@@ -379,9 +425,13 @@ public final class TcpSocket implements StreamConnection {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
+        // Read-ahead bytes nobody read are unread data as much as those still in the connection (RFC 2525 §2.17).
+        boolean unread = prefetch != null;
+        prefetch = null;
         // As shutdownOutput: handed to the loop without waiting; the connection finishes in the background.
         host.execute(() -> {
-            conn.close(host.clock().nanos());
+            if (unread && conn.state().isSynchronized()) conn.abort(host.clock().nanos());
+            else conn.close(host.clock().nanos());
             fireReadable();
             signal();
         });
@@ -492,7 +542,8 @@ public final class TcpSocket implements StreamConnection {
         /** Bytes a read returns without waiting, as of the event loop's last look: no round trip to the loop. */
         @Override
         public int available() {
-            return readableHint;
+            byte[] p = prefetch;
+            return readableHint + (p == null ? 0 : prefetchLen - prefetchPos);
         }
 
         @Override

@@ -105,4 +105,46 @@ class TcpSocketReadinessTest {
             server.close();
         }
     }
+
+    /** Read-ahead: the bytes of a small request are the action's thread's without a round trip to the loop. */
+    @Test
+    void theActionCanReadASmallRequestWithoutARoundTripToTheLoop() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5106, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5106), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var got = new CompletableFuture<String>();
+            // The action runs on the event loop itself: a read that needed the loop could never finish there.
+            server.whenReadable(() -> {
+                try {
+                    byte[] b = new byte[100];
+                    int n = server.input().read(b, 0, 3);
+                    int m = server.input().read(b, 3, 97);
+                    got.complete(new String(b, 0, n + m) + "|" + server.input().available());
+                } catch (Exception e) {
+                    got.completeExceptionally(e);
+                }
+            });
+            client.output().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+            assertEquals("GET / HTTP/1.1\r\n\r\n|0", got.get(10, TimeUnit.SECONDS));
+            client.output().write("more".getBytes());
+            assertEquals("more", new String(server.input().readNBytes(4)), "later bytes come the usual way");
+        }
+    }
+
+    /** RFC 2525 §2.17: closing with read-ahead bytes nobody read is closing with unread data: a reset. */
+    @Test
+    void closingWithReadAheadBytesUnreadResetsThePeerRfc2525Section2_17() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5107, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5107), Duration.ofSeconds(5));
+            var server = listener.accept();
+            var ran = new CompletableFuture<Void>();
+            server.whenReadable(() -> ran.complete(null));
+            client.output().write("unread".getBytes());
+            ran.get(10, TimeUnit.SECONDS);
+            assertEquals(6, server.input().available());
+            server.close();
+            var e = assertThrows(SocketException.class, () -> client.input().read());
+            assertEquals("connection reset by peer", e.getMessage());
+        }
+    }
 }
