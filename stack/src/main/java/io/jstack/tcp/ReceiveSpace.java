@@ -28,6 +28,8 @@ final class ReceiveSpace {
     int rcvNxt;
     /** Right edge last advertised (RCV.NXT + RCV.WND when it was sent). */
     int rcvAdv;
+    /** The window, in bytes, offered when the right edge last moved (RCV.ADV - RCV.NXT at that time). */
+    int advertisedWindow;
     /** Shift we apply to advertised windows (RFC 7323 §2.3); 0 without scaling. */
     int rcvWndShift;
     /** Sequence number of a FIN that arrived ahead of missing data, valid when {@code finPending}. */
@@ -191,7 +193,10 @@ final class ReceiveSpace {
         if (windowGrowth(mss) > 0) offered = advertisable();
         int field = Math.min(65535, offered >>> rcvWndShift);
         int actual = field << rcvWndShift;
-        if (Seq.gt(rcvNxt + actual, rcvAdv)) rcvAdv = rcvNxt + actual;
+        if (Seq.gt(rcvNxt + actual, rcvAdv)) {
+            rcvAdv = rcvNxt + actual;
+            advertisedWindow = actual;
+        }
         return field;
     }
 
@@ -204,6 +209,15 @@ final class ReceiveSpace {
     int windowGrowth(int mss) {
         int growth = advertisable() - Math.max(0, rcvAdv - rcvNxt);
         return growth >= Math.min(bufferMax() / 2, mss) ? growth : 0;
+    }
+
+    /**
+     * Whether a window update is worth a segment of its own: the peer has used at least half the window it was
+     * offered when the right edge last moved, so it may run short (as Linux's tcp_cleanup_rbuf judges it). Otherwise the larger window can wait
+     * for the next segment or the delayed ACK: a sender with data to send gets ACKs, which carry it, anyway.
+     */
+    boolean windowRunningShort() {
+        return 2L * Math.max(0, rcvAdv - rcvNxt) <= advertisedWindow;
     }
 
     /** The largest window the field can carry now: the free space, capped by the field, in whole scale units. */

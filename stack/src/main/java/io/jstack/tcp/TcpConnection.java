@@ -430,6 +430,7 @@ public final class TcpConnection {
     private int synWindow() {
         int w = Math.min(65535, rcv.window()); // RFC 7323 §2.2: the window field of a SYN is not scaled
         rcv.rcvAdv = rcv.rcvNxt + w;
+        rcv.advertisedWindow = w;
         return w;
     }
 
@@ -522,7 +523,8 @@ public final class TcpConnection {
 
     /**
      * RECEIVE (RFC 9293 §3.10.3): moves up to {@code len} bytes to the caller; 0 if none yet, -1 at the end of
-     * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3). A read stops in front
+     * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3): at once when the peer has
+     * used half the window it was offered, else with the next segment or the delayed ACK. A read stops in front
      * of the urgent mark (RFC 9293 §3.8.5), as Linux's does.
      */
     public int receive(byte[] b, int off, int len, long now) {
@@ -533,8 +535,14 @@ public final class TcpConnection {
         urgent.onRead(readSeq + n);
         if (n == 0) return atEof() ? -1 : 0;
         if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
-            ackNow = true;
-            output(now);
+            if (rcv.windowRunningShort()) {
+                ackNow = true;
+                output(now);
+            } else if (delayedAckAt == NEVER) {
+                // Not urgent (the peer has more than half its window left): the update rides on the next segment,
+                // say the response to what was just read, or leaves with the delayed ACK (RFC 1122 §4.2.3.2).
+                delayedAckAt = now + config.delayedAck().toNanos();
+            }
         }
         return n;
     }
