@@ -3,6 +3,7 @@ package io.jstack.tun;
 import com.sun.jna.LastErrorException;
 import io.jstack.link.Link;
 import io.jstack.link.Offload;
+import io.jstack.link.SoftwareOffload;
 import io.jstack.stat.CounterSet;
 import io.jstack.wire.Checksum;
 import java.nio.ByteBuffer;
@@ -23,7 +24,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>With offload ({@link TunOptions#offload()}, the default) the device is opened with {@code IFF_VNET_HDR}: a
  * 10-byte {@code struct virtio_net_hdr} goes before every packet in both directions, and through it the host
  * hands the kernel TCP packets of up to 64 KiB with a partial checksum, which the kernel completes and cuts into
- * MTU-sized segments as a NIC with TSO would ({@link Offload#TCP}). The kernel's own packets arrive whole.
+ * MTU-sized segments as a NIC with TSO would ({@link Offload#TCP}). In the other direction the device is told
+ * with {@code TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4)} that we take what a NIC with receive offload hands its
+ * driver: the kernel's TCP packets then arrive as super-packets of up to 64 KiB ({@code GSO_TCPV4}, reported by
+ * {@link #lastSegmentSize()} with the wire MSS) and with partial checksums it vouches for ({@code NEEDS_CSUM},
+ * reported by {@link #lastChecksumTrusted()}); partial checksums of other protocols are completed here. Wrappers
+ * that must see wire packets (capture, impairment) cut super-packets back into segments themselves.
  *
  * <p>Opening creates the device if absent, sets its MTU, gives the kernel side its address, disables IPv6 on it
  * (so the kernel sends no router solicitations into the host) and brings it up. With a namespace, the device is
@@ -253,6 +259,15 @@ public final class TunLink implements Link {
                 default -> new TunException("TUNSETIFF on " + name + " failed: errno " + e.getErrorCode(), e);
             };
         }
+        if (vnet) {
+            try {
+                LibC.ioctl(fd, LibC.TUNSETOFFLOAD, (long) (LibC.TUN_F_CSUM | LibC.TUN_F_TSO4));
+            } catch (LastErrorException e) {
+                LibC.close(fd);
+                throw new TunException("TUNSETOFFLOAD on " + name + " failed: errno " + e.getErrorCode()
+                        + " (try --no-offload)", e);
+            }
+        }
         return fd;
     }
 
@@ -315,15 +330,69 @@ public final class TunLink implements Link {
         dst.clear();
         if (!direct) dst.put(0, bounce, 0, (int) n);
         dst.limit((int) n);
-        if (vnet && (rxHeader.get(0) & LibC.VNET_F_NEEDS_CSUM) != 0) completeChecksum(dst, (int) n);
-        counters.increment(TunCounter.ifInUcastPkts);
-        counters.add(TunCounter.ifInOctets, n);
+        lastSegmentSize = 0;
+        lastChecksumTrusted = false;
+        if (vnet) {
+            readOffload(dst, (int) n);
+        } else {
+            counters.increment(TunCounter.ifInUcastPkts);
+            counters.add(TunCounter.ifInOctets, n);
+        }
         return (int) n;
     }
 
+    private int lastSegmentSize;
+    private boolean lastChecksumTrusted;
+
     /**
-     * The kernel left a transport checksum partial (it only does when offloads are negotiated with TUNSETOFFLOAD,
-     * which we do not, so this is a safety net): sum from csum_start to the end into csum_start + csum_offset.
+     * Reads the virtio_net_hdr of a received packet: a TCP/IPv4 packet with a partial or verified checksum is
+     * reported trusted, with GSO_TCPV4 a super-packet of gso_size segments; a partial checksum of any other
+     * protocol is completed. Counts wire packets as a NIC with LRO would.
+     */
+    private void readOffload(ByteBuffer p, int n) {
+        int flags = rxHeader.get(0);
+        int gsoType = rxHeader.get(1) & 0xff;
+        boolean tcp = n >= 40 && (p.get(0) & 0xf0) == 0x40 && p.get(9) == 6;
+        boolean partial = (flags & LibC.VNET_F_NEEDS_CSUM) != 0;
+        if (tcp && (partial || (flags & LibC.VNET_F_DATA_VALID) != 0)) {
+            // A partial checksum must sit in the TCP checksum field to be left as it is (RFC 9293 §3.1).
+            if (!partial || Short.toUnsignedInt(rxHeader.getShort(8)) == 16) {
+                lastChecksumTrusted = true;
+                counters.increment(TunCounter.ifInChecksumTrusted);
+            } else {
+                completeChecksum(p, n);
+            }
+        } else if (partial) {
+            completeChecksum(p, n);
+        }
+        int wire = 1, extra = 0;
+        if (tcp && gsoType == LibC.VNET_GSO_TCPV4 && SoftwareOffload.isTcp(p)) {
+            int gsoSize = Short.toUnsignedInt(rxHeader.getShort(4));
+            if (gsoSize > 0) {
+                lastSegmentSize = gsoSize;
+                wire = SoftwareOffload.segmentCount(p, gsoSize);
+                int ipHeader = (p.get(0) & 0x0f) * 4;
+                extra = (wire - 1) * (ipHeader + ((p.get(ipHeader + 12) & 0xff) >>> 4) * 4);
+                if (wire > 1) counters.increment(TunCounter.ifInSegmentedReads);
+            }
+        }
+        counters.add(TunCounter.ifInUcastPkts, wire);
+        counters.add(TunCounter.ifInOctets, n + extra);
+    }
+
+    @Override
+    public int lastSegmentSize() {
+        return lastSegmentSize;
+    }
+
+    @Override
+    public boolean lastChecksumTrusted() {
+        return lastChecksumTrusted;
+    }
+
+    /**
+     * The kernel left a transport checksum partial (it does with TUN_F_CSUM negotiated): sum from csum_start to
+     * the end into csum_start + csum_offset. For packets the host would otherwise verify (not trusted TCP).
      */
     private void completeChecksum(ByteBuffer p, int n) {
         int start = Short.toUnsignedInt(rxHeader.getShort(6));
