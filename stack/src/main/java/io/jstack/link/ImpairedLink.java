@@ -134,7 +134,8 @@ public final class ImpairedLink implements Link {
             int n = inner.receive(scratch);
             if (n < 0) break;
             int segmentSize = inner.lastSegmentSize();
-            if ((segmentSize > 0 || inner.lastChecksumTrusted()) && SoftwareOffload.isTcp(scratch.position(0).limit(n))) {
+            boolean offloaded = segmentSize > 0 || inner.lastChecksumTrusted();
+            if (offloaded && SoftwareOffload.isTcp(scratch.position(0).limit(n))) {
                 if (receiveScratch == null) receiveScratch = ByteBuffer.allocate(65536);
                 SoftwareOffload.finish(scratch, segmentSize, receiveScratch, inboundSink);
             } else {

@@ -24,7 +24,8 @@ public interface Link extends Closeable {
 
     /**
      * Copies the next waiting packet into {@code dst} from position 0, sets the limit to its length and
-     * returns the length; returns -1 at once when no packet is waiting. Never blocks.
+     * returns the length; returns -1 at once when no packet is waiting. Never blocks. With receive offload the
+     * packet may be larger than the MTU (up to 65535 bytes), so {@code dst} should hold that much.
      */
     int receive(ByteBuffer dst);
 
