@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
  * in one write: a small separate write would meet Nagle and delayed ACK (the 40 ms JDK HttpServer stall).
  *
  * <p>The buffer is borrowed from the server's pool at the first write of a response and given back by
- * {@link #release()} once everything has been flushed, so an idle connection holds none (issue 7). A write of at
- * least a whole buffer when nothing is pending goes to the stream as it is, without the copy.
+ * {@link #release()} once everything has been flushed, so an idle connection holds none (issue 7). A large write
+ * ({@link #DIRECT_WRITE} or more) goes to the stream as it is, without the copy, unless it fits in the buffer behind
+ * what is pending (a head and the first body chunk still leave together); what was pending goes first. So a stream
+ * of large chunks is copied once at most, at its start, instead of every chunk being copied into the buffer.
  */
 final class ResponseOutput {
     static final int CAPACITY = 64 * 1024;
+    /** Writes at least this long skip the buffer when they do not fit behind what is pending. */
+    static final int DIRECT_WRITE = 16 * 1024;
     private final OutputStream out;
     private final ServerStats stats;
     private final BufferPool<byte[]> pool;
@@ -27,8 +31,9 @@ final class ResponseOutput {
     }
 
     void write(byte[] b, int off, int len) throws IOException {
-        if (count == 0 && len >= CAPACITY) {
-            out.write(b, off, len); // nothing to coalesce with: no copy
+        if (len >= DIRECT_WRITE && (count == 0 || count + len > buf.length)) {
+            drain();
+            out.write(b, off, len); // no copy
             stats.add(ServerStats.Counter.BYTES_OUT, len);
             return;
         }

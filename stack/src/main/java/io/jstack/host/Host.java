@@ -172,6 +172,11 @@ public final class Host {
             }
             busy = true;
         }
+        try {
+            ip.flush(now); // output queued outside a task (a call on the loop thread, an observer's write)
+        } catch (RuntimeException e) {
+            bugs++;
+        }
         return busy || !tasks.isEmpty();
     }
 

@@ -4,6 +4,7 @@ import io.jstack.host.Host;
 import io.jstack.tcp.TcpBuffers;
 import io.jstack.tcp.TcpConnection;
 import io.jstack.tcp.TcpKeepAlive;
+import io.jstack.tcp.SendChunks;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpState;
 import io.jstack.wire.Ipv4Address;
@@ -47,16 +48,44 @@ public final class TcpSocket implements StreamConnection {
     private boolean observing;
     private final InputStream in = new In();
     private final OutputStream out = new Out();
+    // Writes hand their bytes over without waiting for the loop (see writeAll): the writer's credit is the send
+    // buffer less what it handed over and the loop has not yet retired (acknowledged by the peer, or refused).
+    private final SendChunks chunks;
+    private int sendLimit; // set on the loop before the socket is shared
+    private final java.util.concurrent.atomic.AtomicLong handed = new java.util.concurrent.atomic.AtomicLong();
+    private volatile long retired;
+    private long drainedBase; // event loop only
+    private long refused; // event loop only
+    /** Why a write handed over earlier was refused (the connection failed or its output was shut); null if none. */
+    private volatile String writeFailure;
+    private volatile boolean outputShut;
 
     private TcpSocket(TcpLayer tcp) {
         this.tcp = tcp;
         this.host = tcp.host();
+        this.chunks = tcp.sendChunks();
+    }
+
+    /** Event loop only: the connection is known; its send buffer is the writers' credit from now on. */
+    private void attach(TcpConnection c) {
+        conn = c;
+        sendLimit = c.buffers().sendBytes();
+        drainedBase = c.sendDrained();
+    }
+
+    /** Event loop only: gives writers credit back for what the peer has acknowledged, and notes a failure. */
+    private void retire() {
+        if (conn == null) return; // an observer call inside connect(), before the connection is known
+        retired = conn.sendDrained() - drainedBase + refused;
+        if (writeFailure == null && conn.state() == TcpState.CLOSED) {
+            writeFailure = conn.error() == null ? "socket closed" : conn.error();
+        }
     }
 
     /** Wraps a connection a listener accepted; runs on the event loop. */
     static TcpSocket accepted(TcpLayer tcp, TcpConnection c) {
         TcpSocket s = new TcpSocket(tcp);
-        s.conn = c;
+        s.attach(c);
         c.setObserver(s::changed);
         s.observing = true;
         return s;
@@ -84,9 +113,13 @@ public final class TcpSocket implements StreamConnection {
         }
         TcpSocket s = new TcpSocket(tcp);
         TcpBuffers buffers = options.buffersOr(tcp);
-        s.conn = s.call(() -> {
-            TcpConnection c = tcp.connect(addr, remote.getPort(), 0, buffers, s::signal, s.host.clock().nanos());
+        s.call(() -> {
+            TcpConnection c = tcp.connect(addr, remote.getPort(), 0, buffers, () -> {
+                s.retire();
+                s.signal();
+            }, s.host.clock().nanos());
             c.setNoDelay(options.noDelay(), s.host.clock().nanos());
+            s.attach(c);
             return c;
         });
         long deadline = timeout.isZero() ? Long.MAX_VALUE : System.nanoTime() + timeout.toNanos();
@@ -133,6 +166,7 @@ public final class TcpSocket implements StreamConnection {
     /** The connection's observer: wakes blocked callers and runs a registered readable action once it is due. */
     private void changed() {
         readableHint = conn.readable();
+        retire();
         signal();
         fireReadable();
     }
@@ -240,25 +274,70 @@ public final class TcpSocket implements StreamConnection {
         writeAll(b, off, len, true);
     }
 
+    /**
+     * Ordinary data does not wait for the event loop: the writer copies up to a chunk ({@link SendChunks}) at a
+     * time and hands the chunk over ({@link TcpConnection#sendChunk}, no copy on the loop), as long as its credit
+     * (the send buffer less what the peer has not acknowledged yet) allows; otherwise it waits for
+     * acknowledgments. As a kernel socket's write, it returns once the bytes are the stack's: a failure of the
+     * connection afterwards is reported by the next write. Urgent data is queued by the loop while the writer
+     * waits, after everything handed over before it (the loop runs tasks in order).
+     */
     private void writeAll(byte[] b, int off, int len, boolean urgent) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         while (len > 0) {
-            long[] seen = new long[1];
-            String[] error = new String[1];
-            final int o = off, l = len;
-            int n = call(() -> {
-                seen[0] = version;
-                long now = host.clock().nanos();
-                // Ordinary data leaves when the loop's tasks are done (sendLater); urgent data at once.
-                int r = urgent ? conn.sendUrgent(b, o, l, now) : conn.sendLater(b, o, l, now);
-                if (r < 0) error[0] = conn.error();
-                return r;
+            long seen = version;
+            checkWritable();
+            long room = sendLimit - (handed.get() - retired);
+            int want = Math.min(len, SendChunks.SIZE);
+            if (room < want) {
+                // Part of a chunk when a good part of the buffer is free (a quarter chunk, or half a small buffer).
+                if (room > 0 && room >= Math.min(SendChunks.SIZE / 4, Math.max(1, sendLimit / 2))) want = (int) room;
+                else {
+                    if (!awaitChange(seen, Long.MAX_VALUE)) throw new SocketTimeoutException("write timed out");
+                    continue;
+                }
+            }
+            if (urgent) {
+                final int o = off, l = want;
+                int n = call(() -> {
+                    int r = conn.sendUrgent(b, o, l, host.clock().nanos());
+                    if (r < 0) noteRefused(0);
+                    return r;
+                });
+                if (n < 0) continue; // checkWritable reports why
+                handed.addAndGet(n);
+                off += n;
+                len -= n;
+                continue;
+            }
+            byte[] chunk = chunks.take();
+            System.arraycopy(b, off, chunk, 0, want);
+            handed.addAndGet(want);
+            final int n = want;
+            host.execute(() -> {
+                if (conn.sendChunk(chunk, n, host.clock().nanos()) < 0) noteRefused(n);
             });
-            if (n < 0) throw error[0] == null ? new SocketException("socket output is shut down") : failure(error[0]);
-            off += n;
-            len -= n;
-            if (n == 0 && !awaitChange(seen[0], Long.MAX_VALUE)) throw new SocketTimeoutException("write timed out");
+            off += want;
+            len -= want;
         }
+    }
+
+    /** Event loop only: {@code n} bytes handed over were not taken (the connection sends no more). */
+    private void noteRefused(int n) {
+        refused += n;
+        if (writeFailure == null) {
+            writeFailure = conn.error() != null ? conn.error()
+                    : conn.state() == TcpState.CLOSED ? "socket closed" : "socket output is shut down";
+        }
+        retire();
+        signal();
+    }
+
+    private void checkWritable() throws IOException {
+        if (closed) throw new SocketException("socket closed");
+        if (outputShut) throw new SocketException("socket output is shut down");
+        String f = writeFailure;
+        if (f != null) throw f.equals("socket output is shut down") ? new SocketException(f) : failure(f);
     }
 
     /**
@@ -291,6 +370,7 @@ public final class TcpSocket implements StreamConnection {
     public void shutdownOutput() throws IOException {
         // Nothing to wait for: the FIN follows every byte written before (the loop runs tasks in order), and every
         // later call of this socket sees it. No round trip to the event loop.
+        outputShut = true;
         host.execute(() -> conn.shutdownOutput(host.clock().nanos()));
     }
 

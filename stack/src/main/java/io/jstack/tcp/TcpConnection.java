@@ -113,7 +113,7 @@ public final class TcpConnection {
         this.localPort = localPort;
         this.key = TcpLayer.key(remoteAddr, remotePort, localPort);
         this.rcv = new ReceiveSpace(buffers.receiveBytes(), layer.ringPool());
-        this.queue = new RetransmitQueue(buffers.sendBytes(), layer.ringPool());
+        this.queue = new RetransmitQueue(buffers.sendBytes(), layer.ringPool(), layer.sendChunks());
         this.rtt = new RttEstimator(config.initialRto().toNanos(), config.minRto().toNanos(),
                 config.maxRto().toNanos());
         this.rcvMss = layer.mtu() - 40; // RFC 9293 §3.7.1: MSS = MTU minus fixed IP and TCP headers
@@ -167,6 +167,14 @@ public final class TcpConnection {
     /** Room in the send buffer. */
     public int writable() {
         return queue.free();
+    }
+
+    /**
+     * Bytes of data acknowledged by the peer since the connection was made: each one left the send buffer. A
+     * writer that hands data over without waiting ({@link #sendChunk}) counts its credit back from this.
+     */
+    public long sendDrained() {
+        return queue.drained();
     }
 
     /** Bytes queued for sending and not yet acknowledged. */
@@ -461,6 +469,23 @@ public final class TcpConnection {
         int n = queue.write(b, off, len);
         if (state.isSynchronized() && n > 0) layer.outputLater(this);
         return n;
+    }
+
+    /**
+     * As {@link #sendLater}, but takes {@code chunk} (an array from {@link TcpLayer#sendChunks()} that the caller
+     * filled and gives up) with its first {@code len} bytes, without copying them: the queue keeps the chunk until
+     * they are acknowledged. All or nothing: returns {@code len}, or -1 (the chunk given back to the pool) if the
+     * connection sends no more data or they do not fit in the send buffer.
+     */
+    public int sendChunk(byte[] chunk, int len, long now) {
+        layer.touch(this);
+        this.now = now;
+        if (finQueued || error != null || state == TcpState.CLOSED || !queue.append(chunk, len)) {
+            layer.sendChunks().give(chunk);
+            return -1;
+        }
+        if (state.isSynchronized() && len > 0) layer.outputLater(this);
+        return len;
     }
 
     /**

@@ -39,6 +39,8 @@ public final class TcpLayer implements TransportHandler {
     private final TcpPacket view = new TcpPacket();
     /** Spare buffer arrays shared by this layer's connections (event loop only). */
     private final RingPool ringPool = new RingPool(RingPool.DEFAULT_MAX_BYTES);
+    /** Spare 64 KiB chunks for outgoing data, shared with the writing threads. */
+    private final SendChunks sendChunks = new SendChunks(SendChunks.DEFAULT_MAX_CHUNKS);
     /** The link completes checksums (and, when {@link #segmentPayloadLimit} > 0, segments large packets). */
     private final boolean checksumOffload;
     private final int segmentPayloadLimit;
@@ -111,9 +113,17 @@ public final class TcpLayer implements TransportHandler {
         return ringPool;
     }
 
-    /** Bytes of spare connection buffers held for reuse; bounded by 4 MiB. */
+    /**
+     * The chunks a thread writing into one of this layer's connections fills and hands over with
+     * {@link TcpConnection#sendChunk}. Any thread.
+     */
+    public SendChunks sendChunks() {
+        return sendChunks;
+    }
+
+    /** Bytes of spare connection buffers held for reuse; bounded by 4 MiB of ring arrays and 8 MiB of chunks. */
     public long pooledBufferBytes() {
-        return ringPool.bytes();
+        return ringPool.bytes() + sendChunks.bytes();
     }
 
     void count(TcpCounter c, long delta) {

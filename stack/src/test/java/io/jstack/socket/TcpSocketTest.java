@@ -293,4 +293,65 @@ class TcpSocketTest {
             }
         }
     }
+
+    @Test
+    void writesOfEverySizeHandedOverWithoutWaitingArriveWholeAndInOrder() throws Exception {
+        var opts = TcpSocketOptions.defaults().withBuffers(100_000, 32_768);
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5008, 0, opts)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5008), Duration.ofSeconds(5), opts);
+            var server = listener.accept();
+            byte[] data = new byte[3_000_000];
+            new java.util.Random(3).nextBytes(data);
+            var sizes = new java.util.Random(4);
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                ex.submit(() -> {
+                    int off = 0;
+                    while (off < data.length) {
+                        int n = Math.min(data.length - off, switch (sizes.nextInt(4)) {
+                            case 0 -> 1 + sizes.nextInt(10);
+                            case 1 -> 1 + sizes.nextInt(3000);
+                            case 2 -> 60_000 + sizes.nextInt(10_000);
+                            default -> 150_000 + sizes.nextInt(100_000); // more than the send buffer
+                        });
+                        client.write(data, off, n);
+                        off += n;
+                    }
+                    client.shutdownOutput();
+                    return null;
+                });
+                assertArrayEquals(data, server.input().readAllBytes());
+            }
+            // Everything was acknowledged: every chunk and array went back, none is held by the connection.
+            client.awaitAcknowledged(Duration.ofSeconds(5));
+            assertEquals(0, client.call(() -> net.b.connection(A, 5008, client.localAddress().getPort())
+                    .unacknowledged()));
+        }
+    }
+
+    @Test
+    void aWriteAfterThePeerResetFailsWithTheReasonInsteadOfWaitingForRoom() throws Exception {
+        var opts = TcpSocketOptions.defaults().withBuffers(8192, 8192);
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5009, 0, opts)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5009), Duration.ofSeconds(5), opts);
+            var server = listener.accept();
+            server.abort();
+            // The peer reads nothing and has reset: writing on must end in "connection reset by peer", never block.
+            byte[] chunk = new byte[4096];
+            var e = assertThrows(SocketException.class, () -> {
+                for (int i = 0; i < 1000; i++) client.write(chunk, 0, chunk.length);
+            });
+            assertEquals("connection reset by peer", e.getMessage());
+        }
+    }
+
+    @Test
+    void aWriteAfterShutdownOutputFails() throws Exception {
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5010, 0)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5010), Duration.ofSeconds(5));
+            listener.accept();
+            client.shutdownOutput();
+            var e = assertThrows(SocketException.class, () -> client.write(new byte[1], 0, 1));
+            assertEquals("socket output is shut down", e.getMessage());
+        }
+    }
 }

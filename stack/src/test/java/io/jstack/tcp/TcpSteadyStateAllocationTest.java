@@ -127,6 +127,9 @@ class TcpSteadyStateAllocationTest {
         roundTrip(host);
     }
 
+    /** Writes hand chunks over ({@link TcpConnection#sendChunk}) instead of having the loop copy. */
+    private boolean chunked;
+
     private void roundTrip(Host h) {
         clock.setNanos(clock.nanos() + 1_000);
         patch(data, peerSeq, hostSeq);
@@ -134,7 +137,9 @@ class TcpSteadyStateAllocationTest {
         int n = conn.receive(sink, 0, sink.length, clock.nanos());
         if (n != LEN) throw new AssertionError("received " + n);
         peerSeq += LEN;
-        if (conn.send(payload, 0, LEN, clock.nanos()) != LEN) throw new AssertionError("send buffer full");
+        int sent = chunked ? conn.sendChunk(tcp.sendChunks().take(), LEN, clock.nanos())
+                : conn.send(payload, 0, LEN, clock.nanos());
+        if (sent != LEN) throw new AssertionError("send buffer full");
         h.poll();
         hostSeq += LEN;
         patch(ack, peerSeq, hostSeq);
@@ -179,6 +184,26 @@ class TcpSteadyStateAllocationTest {
         assertEquals(0, tcp.counters().get(TcpCounter.tcpPawsDropped));
         assertEquals(0, tcp.counters().get(TcpCounter.tcpTsMissingDropped));
         assertTrue(conn.rtt.srttNanos() >= 0, "RTTM took samples");
+        assertTrue(allocated < 256L * SEGMENTS, "allocated " + allocated + " bytes for " + SEGMENTS + " round trips");
+    }
+
+    @Test
+    void chunksHandedOverAreRecycledSoTheSteadyStateAllocatesNothingIssue7() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
+        var threads = (com.sun.management.ThreadMXBean) mx;
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "thread allocation counting is off");
+        chunked = true;
+        establish();
+        for (int i = 0; i < 30_000; i++) roundTrip();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < SEGMENTS; i++) roundTrip();
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(0, host.internalErrors());
+        // Each acknowledged chunk went back to the pool and the next write took it: no 64 KiB array per write.
+        assertEquals(0, conn.queue.capacity());
+        assertEquals(SendChunks.SIZE, tcp.sendChunks().bytes());
         assertTrue(allocated < 256L * SEGMENTS, "allocated " + allocated + " bytes for " + SEGMENTS + " round trips");
     }
 
