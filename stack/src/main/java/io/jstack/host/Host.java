@@ -30,6 +30,7 @@ public final class Host {
     private final IcmpLayer icmp;
     private final ByteBuffer rx = ByteBuffer.allocateDirect(Ipv4Layer.HEADROOM + 65536);
     private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+    private long activity;
     private final Map<String, Supplier<CounterSet<?>>> counterSets = new LinkedHashMap<>();
     private final long startNanos;
 
@@ -157,6 +158,7 @@ public final class Host {
             int n = link.receive(rx);
             if (n < 0) break;
             busy = true;
+            activity++;
             try {
                 ip.input(rx, now, link.lastChecksumTrusted());
             } catch (RuntimeException e) {
@@ -192,6 +194,7 @@ public final class Host {
         Runnable t;
         while ((t = tasks.poll()) != null) {
             ran = true;
+            activity++;
             try {
                 t.run();
             } catch (RuntimeException e) {
@@ -199,6 +202,11 @@ public final class Host {
             }
         }
         return ran;
+    }
+
+    /** Packets received and tasks run so far (the driver's busy polling follows traffic, not timers). Poller only. */
+    public long activity() {
+        return activity;
     }
 
     /** The earliest timer deadline of any layer, or {@link Clock#NEVER}. */

@@ -54,15 +54,20 @@ public final class HostLoop implements AutoCloseable {
 
     private void run() {
         try {
-            long busyUntil = Long.MIN_VALUE;
+            boolean busyPolling = false;
+            long busyUntil = 0;
             while (running) {
                 host.awake();
-                if (host.poll()) {
-                    if (busyPollNanos > 0) busyUntil = host.clock().nanos() + busyPollNanos;
-                    continue;
+                long before = host.activity();
+                long start = busyPollNanos > 0 ? host.clock().nanos() : 0;
+                boolean busy = host.poll();
+                if (busyPollNanos > 0 && host.activity() != before) {
+                    busyPolling = true;
+                    busyUntil = start + busyPollNanos; // from the poll that had traffic
                 }
+                if (busy) continue;
                 long now = host.clock().nanos();
-                if (now - busyUntil < 0) {
+                if (busyPolling && now - busyUntil < 0) {
                     Thread.onSpinWait();
                     continue;
                 }

@@ -21,11 +21,17 @@ class HostWakeupTest {
     static final class CountingLink implements Link {
         final Link inner = MemoryLink.pair().a();
         final AtomicInteger wakeups = new AtomicInteger();
+        final AtomicInteger awaits = new AtomicInteger();
+        volatile CountDownLatch awaited = new CountDownLatch(1);
 
         @Override public int mtu() { return inner.mtu(); }
         @Override public int receive(ByteBuffer dst) { return inner.receive(dst); }
         @Override public void send(ByteBuffer packet) { inner.send(packet); }
-        @Override public void await(long timeoutNanos) throws InterruptedException { inner.await(timeoutNanos); }
+        @Override public void await(long timeoutNanos) throws InterruptedException {
+            awaits.incrementAndGet();
+            awaited.countDown();
+            inner.await(timeoutNanos);
+        }
         @Override public void wakeup() { wakeups.incrementAndGet(); inner.wakeup(); }
         @Override public void close() { inner.close(); }
     }
@@ -76,5 +82,37 @@ class HostWakeupTest {
             for (Thread t : threads) t.join();
             assertTrue(done.await(30, TimeUnit.SECONDS), "tasks left behind: " + done.getCount());
         }
+    }
+
+    /** Linux's busy polling (net.core.busy_poll) as an option: after traffic the loop polls on, and sleeps after. */
+    @Test
+    void aBusyPollingLoopKeepsPollingForItsWindowAfterTrafficThenSleepsAgain() throws Exception {
+        CountingLink link = new CountingLink();
+        ManualClock clock = new ManualClock();
+        Host h = new Host(Ipv4Address.parse("10.0.0.2").value(), link, clock, Ipv4Config.defaults());
+        try (HostLoop loop = HostLoop.start(h, 1_000_000)) {
+            CountDownLatch first = new CountDownLatch(1);
+            h.execute(first::countDown);
+            assertTrue(first.await(30, TimeUnit.SECONDS));
+            int awaits = link.awaits.get(), wakeups = link.wakeups.get();
+            for (int i = 0; i < 200; i++) {
+                CountDownLatch done = new CountDownLatch(1);
+                h.execute(done::countDown);
+                assertTrue(done.await(30, TimeUnit.SECONDS));
+            }
+            // The clock stood still, so the window after the first task never ended: no sleep, no wake-up needed.
+            assertEquals(awaits, link.awaits.get(), "the loop slept in the link during its busy-poll window");
+            assertEquals(wakeups, link.wakeups.get(), "a polling loop needs no wake-up");
+            link.awaited = new CountDownLatch(1);
+            clock.advance(java.time.Duration.ofMillis(2));
+            assertTrue(link.awaited.await(30, TimeUnit.SECONDS), "after the window the loop sleeps again");
+        }
+    }
+
+    @Test
+    void aNegativeBusyPollTimeIsRefused() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> HostLoop.start(host(MemoryLink.pair().a()), -1));
+        assertEquals("negative busy-poll time", e.getMessage());
     }
 }

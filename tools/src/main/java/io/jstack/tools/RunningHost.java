@@ -100,7 +100,7 @@ public final class RunningHost implements AutoCloseable {
         host.addCounters("Tun", tun::counters);
         impaired.ifPresent(i -> host.addCounters("Impair", i::counters));
         trace.ifPresent(t -> host.addCounters("Trace", t::counters));
-        RunningHost running = new RunningHost(o, tun, pcap, trace, host, HostLoop.start(host));
+        RunningHost running = new RunningHost(o, tun, pcap, trace, host, HostLoop.start(host, o.busyPollNanos()));
         // Services bind their ports through the loop, so they start once it runs.
         if (host.ip().handler(IpProtocol.TCP.code()) instanceof TcpLayer tcp) {
             try {

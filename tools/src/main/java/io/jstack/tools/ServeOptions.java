@@ -23,10 +23,11 @@ import java.util.Optional;
  * @param seed   seed of the impairment's random choices, so a run can be repeated
  * @param trace  print one summary line per packet received and sent, live, to standard output
  * @param offload let the kernel finish TCP checksums and segment large TCP packets (IFF_VNET_HDR), as a NIC does
+ * @param busyPollNanos how long the event loop keeps polling after traffic instead of sleeping (0: never)
  */
 public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
         Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed,
-        boolean trace, boolean offload) {
+        boolean trace, boolean offload, long busyPollNanos) {
     /** With the default UDP and TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns) {
@@ -36,13 +37,13 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     /** Without tracing. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns, UdpServiceOptions udp, TcpServiceOptions tcp, Impairment impair, long seed) {
-        this(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, false, true);
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, false, true, 0);
     }
 
     /** With the default TCP services and no impairment. */
     public ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int mtu, Optional<Path> pcap,
             Optional<String> netns, UdpServiceOptions udp) {
-        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1, false, true);
+        this(tun, ip, hostIp, mtu, pcap, netns, udp, TcpServiceOptions.defaults(), Impairment.NONE, 1, false, true, 0);
     }
 
     /** Throws {@link IllegalArgumentException} with a one-line reason when the options do not fit together. */
@@ -59,6 +60,9 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
             throw new IllegalArgumentException("--ip " + ip + " is the network or broadcast address of " + hostIp);
         }
         tunOptions(tun, ip, hostIp, mtu, netns); // validates the name, MTU and namespace
+        if (busyPollNanos < 0 || busyPollNanos > 1_000_000_000L) {
+            throw new IllegalArgumentException("--busy-poll must be 0 to 1000000 microseconds");
+        }
     }
 
     /** tun0, 10.0.0.2, 10.0.0.1/24, MTU 1500, no capture, the caller's namespace, UDP echo and DNS on. */
@@ -68,44 +72,57 @@ public record ServeOptions(String tun, Ipv4Address ip, HostAddress hostIp, int m
     }
 
     public ServeOptions withTun(String name) {
-        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(name, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withIp(Ipv4Address address, HostAddress kernelSide) {
-        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, address, kernelSide, mtu, pcap, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withMtu(int bytes) {
-        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, ip, hostIp, bytes, pcap, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withPcap(Optional<Path> file) {
-        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, ip, hostIp, mtu, file, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withNetns(Optional<String> name) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, name, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     /** The device to open; the CLI creates the namespace if it is missing and deletes it if it created it. */
     public ServeOptions withUdp(UdpServiceOptions udp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withTcp(TcpServiceOptions tcp) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withImpairment(Impairment impair, long seed) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed,
+                trace, offload, busyPollNanos);
     }
 
     public ServeOptions withTrace(boolean on) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, on, offload);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, on, offload, busyPollNanos);
     }
 
     public ServeOptions withOffload(boolean on) {
-        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, on);
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, on, busyPollNanos);
+    }
+
+    /** The event loop polls on for this long after traffic instead of sleeping (0: never; see HostLoop). */
+    public ServeOptions withBusyPoll(long nanos) {
+        return new ServeOptions(tun, ip, hostIp, mtu, pcap, netns, udp, tcp, impair, seed, trace, offload, nanos);
     }
 
     public TunOptions tunOptions() {

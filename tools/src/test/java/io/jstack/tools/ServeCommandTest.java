@@ -47,6 +47,8 @@ class ServeCommandTest {
         assertEquals(Optional.of("js-demo"), o.netns());
         assertEquals(Optional.of("js-demo"), o.tunOptions().netns());
         assertTrue(o.tunOptions().createNamespace());
+        assertEquals(0, o.busyPollNanos());
+        assertEquals(2_000_000, parse("--busy-poll", "2000").busyPollNanos());
     }
 
     /** RFC 1122 §3.2.1.3: the host shares the prefix of --host-ip, so it knows its subnet's directed broadcast. */
@@ -66,7 +68,8 @@ class ServeCommandTest {
         String[][] cases = {
             {"--ip", "10.0.0"}, {"--ip", "10.0.0.256"}, {"--host-ip", "10.0.0.1"}, {"--host-ip", "10.0.0.1/33"},
             {"--mtu", "67"}, {"--mtu", "x"}, {"--tun", "name-longer-than-15"}, {"--netns", "../etc"},
-            {"--ip", "10.0.1.2"}, {"--ip", "10.0.0.1"}, {"--ip", "10.0.0.0"}, {"--bogus"}, {"extra"}
+            {"--ip", "10.0.1.2"}, {"--ip", "10.0.0.1"}, {"--ip", "10.0.0.0"}, {"--bogus"}, {"extra"},
+            {"--busy-poll", "-1"}, {"--busy-poll", "1000001"}, {"--busy-poll", "x"}
         };
         for (String[] args : cases) {
             Run r = run(args);
