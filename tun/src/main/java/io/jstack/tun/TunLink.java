@@ -3,9 +3,7 @@ package io.jstack.tun;
 import com.sun.jna.LastErrorException;
 import io.jstack.link.Link;
 import io.jstack.link.Offload;
-import io.jstack.link.SoftwareOffload;
 import io.jstack.stat.CounterSet;
-import io.jstack.wire.Checksum;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -330,10 +328,12 @@ public final class TunLink implements Link {
         dst.clear();
         if (!direct) dst.put(0, bounce, 0, (int) n);
         dst.limit((int) n);
-        lastSegmentSize = 0;
-        lastChecksumTrusted = false;
         if (vnet) {
-            readOffload(dst, (int) n);
+            offload.read(rxHeader, dst, (int) n);
+            if (offload.checksumTrusted) counters.increment(TunCounter.ifInChecksumTrusted);
+            if (offload.wirePackets > 1) counters.increment(TunCounter.ifInSegmentedReads);
+            counters.add(TunCounter.ifInUcastPkts, offload.wirePackets);
+            counters.add(TunCounter.ifInOctets, offload.wireOctets);
         } else {
             counters.increment(TunCounter.ifInUcastPkts);
             counters.add(TunCounter.ifInOctets, n);
@@ -341,65 +341,17 @@ public final class TunLink implements Link {
         return (int) n;
     }
 
-    private int lastSegmentSize;
-    private boolean lastChecksumTrusted;
-
-    /**
-     * Reads the virtio_net_hdr of a received packet: a TCP/IPv4 packet with a partial or verified checksum is
-     * reported trusted, with GSO_TCPV4 a super-packet of gso_size segments; a partial checksum of any other
-     * protocol is completed. Counts wire packets as a NIC with LRO would.
-     */
-    private void readOffload(ByteBuffer p, int n) {
-        int flags = rxHeader.get(0);
-        int gsoType = rxHeader.get(1) & 0xff;
-        boolean tcp = n >= 40 && (p.get(0) & 0xf0) == 0x40 && p.get(9) == 6;
-        boolean partial = (flags & LibC.VNET_F_NEEDS_CSUM) != 0;
-        if (tcp && (partial || (flags & LibC.VNET_F_DATA_VALID) != 0)) {
-            // A partial checksum must sit in the TCP checksum field to be left as it is (RFC 9293 §3.1).
-            if (!partial || Short.toUnsignedInt(rxHeader.getShort(8)) == 16) {
-                lastChecksumTrusted = true;
-                counters.increment(TunCounter.ifInChecksumTrusted);
-            } else {
-                completeChecksum(p, n);
-            }
-        } else if (partial) {
-            completeChecksum(p, n);
-        }
-        int wire = 1, extra = 0;
-        if (tcp && gsoType == LibC.VNET_GSO_TCPV4 && SoftwareOffload.isTcp(p)) {
-            int gsoSize = Short.toUnsignedInt(rxHeader.getShort(4));
-            if (gsoSize > 0) {
-                lastSegmentSize = gsoSize;
-                wire = SoftwareOffload.segmentCount(p, gsoSize);
-                int ipHeader = (p.get(0) & 0x0f) * 4;
-                extra = (wire - 1) * (ipHeader + ((p.get(ipHeader + 12) & 0xff) >>> 4) * 4);
-                if (wire > 1) counters.increment(TunCounter.ifInSegmentedReads);
-            }
-        }
-        counters.add(TunCounter.ifInUcastPkts, wire);
-        counters.add(TunCounter.ifInOctets, n + extra);
-    }
+    /** The receive offload of the last packet (its virtio_net_hdr); stays at its zero state without offload. */
+    private final VnetReceive offload = new VnetReceive();
 
     @Override
     public int lastSegmentSize() {
-        return lastSegmentSize;
+        return offload.segmentSize;
     }
 
     @Override
     public boolean lastChecksumTrusted() {
-        return lastChecksumTrusted;
-    }
-
-    /**
-     * The kernel left a transport checksum partial (it does with TUN_F_CSUM negotiated): sum from csum_start to
-     * the end into csum_start + csum_offset. For packets the host would otherwise verify (not trusted TCP).
-     */
-    private void completeChecksum(ByteBuffer p, int n) {
-        int start = Short.toUnsignedInt(rxHeader.getShort(6));
-        int at = start + Short.toUnsignedInt(rxHeader.getShort(8));
-        if (start >= n || at + 2 > n) return;
-        long sum = Checksum.partial(p, start, n - start, 0);
-        p.putShort(at, (short) Checksum.finish(sum));
+        return offload.checksumTrusted;
     }
 
     @Override
