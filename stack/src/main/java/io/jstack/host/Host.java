@@ -160,7 +160,7 @@ public final class Host {
             busy = true;
             activity++;
             try {
-                ip.input(rx, now);
+                ip.input(rx, now, link.lastChecksumTrusted());
             } catch (RuntimeException e) {
                 // A bug, not bad input: every parser is bounded. Keep the loop alive and make it visible.
                 bugs++;

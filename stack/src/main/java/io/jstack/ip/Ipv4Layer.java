@@ -120,6 +120,36 @@ public final class Ipv4Layer {
 
     /** Processes one received packet, which fills {@code packet} from index 0 to its limit. Never throws. */
     public void input(ByteBuffer packet, long now) {
+        input(packet, now, false);
+    }
+
+    /**
+     * As {@link #input(ByteBuffer, long)}, for a packet whose transport checksum the link vouches for ({@link
+     * Link#lastChecksumTrusted()}): the transport may skip verifying it ({@link #transportChecksumTrusted()}).
+     * The packet may be a receive-offload super-packet ({@link Link#lastSegmentSize()}): an IPv4 datagram of up
+     * to 65535 bytes like any other, whatever the link MTU (RFC 791 §3.1 total length). Never throws.
+     */
+    public void input(ByteBuffer packet, long now, boolean checksumTrusted) {
+        try {
+            rxChecksumTrusted = checksumTrusted;
+            accept(packet, now);
+        } finally {
+            rxChecksumTrusted = false;
+        }
+    }
+
+    /**
+     * Whether the transport checksum of the datagram being delivered (valid only during {@link
+     * TransportHandler#receive}) was vouched for by the link and need not be verified. Never for a reassembled
+     * datagram: only whole packets the link returned carry the link's word.
+     */
+    public boolean transportChecksumTrusted() {
+        return rxChecksumTrusted;
+    }
+
+    private boolean rxChecksumTrusted;
+
+    private void accept(ByteBuffer packet, long now) {
         counters.increment(IpCounter.ipInReceives);
         Ipv4Packet ip = view.wrap(packet, 0);
         Malformed m = ip.check();
@@ -153,6 +183,7 @@ public final class Ipv4Layer {
         }
         // RFC 1122 §3.2.1.7: a host MUST NOT discard a datagram just because its TTL is below 2; TTL is not read.
         if (ip.isFragment()) {
+            rxChecksumTrusted = false; // the link vouched for one fragment at most, not for the datagram
             if (!reassembler.offer(ip, address, now, reassembled)) return;
             ip = reassembled;
         }

@@ -38,11 +38,34 @@ public final class PcapLink implements Link {
         return inner.mtu();
     }
 
+    /**
+     * Records what the wire carried: a super-packet of the inner link's receive offload ({@link
+     * Link#lastSegmentSize()}) as the wire segments it stands for, and a packet with a trusted, unfinished
+     * checksum ({@link Link#lastChecksumTrusted()}) with its checksum completed, both cut or finished in a scratch
+     * buffer by {@link SoftwareOffload}. The host still gets the packet as the inner link returned it.
+     */
     @Override
     public int receive(ByteBuffer dst) {
         int n = inner.receive(dst);
-        if (n >= 0) writer.write(dst, 0, n);
+        if (n < 0) return n;
+        int segmentSize = inner.lastSegmentSize();
+        if ((segmentSize > 0 || inner.lastChecksumTrusted()) && SoftwareOffload.isTcp(dst.position(0).limit(n))) {
+            if (scratch == null) scratch = ByteBuffer.allocate(65536);
+            SoftwareOffload.finish(dst, segmentSize, scratch, capture);
+        } else {
+            writer.write(dst, 0, n);
+        }
         return n;
+    }
+
+    @Override
+    public int lastSegmentSize() {
+        return inner.lastSegmentSize();
+    }
+
+    @Override
+    public boolean lastChecksumTrusted() {
+        return inner.lastChecksumTrusted();
     }
 
     @Override

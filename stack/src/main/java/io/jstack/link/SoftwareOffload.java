@@ -8,8 +8,11 @@ import java.nio.ByteBuffer;
  * Does in software what {@link Link#sendTcp} asks of a link: completes the TCP checksum and, for a packet larger
  * than one segment, cuts it into wire-sized segments the way the kernel's TCP segmentation does (copies of the
  * IPv4 and TCP headers, identification +1 and sequence number + {@code segmentSize} per segment, FIN and PSH on
- * the last one only). For links that capture or carry what the wire would see (pcap, in-memory pairs in
- * tests), and for checking the offload path. Allocates nothing.
+ * the last one only, CWR on the first only). For links that capture or carry what the wire would see (pcap,
+ * impairment, in-memory pairs in tests), and for checking the offload path. The same cut undoes receive offload:
+ * a super-packet a link returned with {@link Link#lastSegmentSize()} &gt; 0 (or a packet whose checksum it
+ * trusts, {@link Link#lastChecksumTrusted()}) becomes the wire segments it stands for, each with a full, correct
+ * checksum, whatever its checksum field held. Allocates nothing.
  */
 public final class SoftwareOffload {
     /** Where finished packets go. */
@@ -21,6 +24,34 @@ public final class SoftwareOffload {
     private static final int TCP_FIN = 0x01, TCP_PSH = 0x08, TCP_CWR = 0x80;
 
     private SoftwareOffload() {}
+
+    /**
+     * Whether the packet between position and limit is a TCP/IPv4 packet whose headers {@link #finish} can read:
+     * version 4, protocol TCP, and IPv4 and TCP header lengths that fit. Cheap; for packets a link returned.
+     */
+    public static boolean isTcp(ByteBuffer packet) {
+        int start = packet.position();
+        int total = packet.remaining();
+        if (total < 40 || (packet.get(start) & 0xf0) != 0x40 || packet.get(start + 9) != IpProtocol.TCP.code()) {
+            return false;
+        }
+        int ipHeader = (packet.get(start) & 0x0f) * 4;
+        if (ipHeader < 20 || ipHeader + 20 > total) return false;
+        int tcpHeader = ((packet.get(start + ipHeader + 12) & 0xff) >>> 4) * 4;
+        return tcpHeader >= 20 && ipHeader + tcpHeader <= total;
+    }
+
+    /**
+     * How many wire segments a TCP/IPv4 packet (between position and limit) stands for when cut into segments of
+     * {@code segmentSize} payload bytes: 1 for {@code segmentSize <= 0} or a payload within one segment.
+     */
+    public static int segmentCount(ByteBuffer packet, int segmentSize) {
+        int start = packet.position();
+        int ipHeader = (packet.get(start) & 0x0f) * 4;
+        int headers = ipHeader + ((packet.get(start + ipHeader + 12) & 0xff) >>> 4) * 4;
+        int payload = packet.remaining() - headers;
+        return segmentSize <= 0 || payload <= segmentSize ? 1 : (payload + segmentSize - 1) / segmentSize;
+    }
 
     /**
      * Finishes the packet between {@code packet}'s position and limit into {@code scratch} (at least as large as

@@ -272,7 +272,9 @@ public final class TcpLayer implements TransportHandler {
             return;
         }
         int src = packet.source();
-        if (!seg.checksumOk(src, packet.destination())) {
+        // RFC 9293 §3.1 (MUST-2, MUST-3): every received checksum is verified, except where the link vouches for
+        // a local sender's data (receive offload, CHECKSUM_PARTIAL): the field then holds only a partial sum.
+        if (!ip.transportChecksumTrusted() && !seg.checksumOk(src, packet.destination())) {
             counters.increment(TcpCounter.tcpInErrs);
             counters.increment(TcpCounter.tcpInCsumErrors);
             return;

@@ -7,9 +7,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** The Internet checksum (RFC 1071) against a naive word-by-word reference. */
-class ChecksumTest {
+public class ChecksumTest {
     /** RFC 1071 §1, literally: add 16-bit words with end-around carry, pad an odd byte with zero, complement. */
-    static int reference(byte[] b, int off, int len) {
+    public static int reference(byte[] b, int off, int len) {
         int sum = 0;
         for (int i = 0; i < len; i += 2) {
             int hi = b[off + i] & 0xff;

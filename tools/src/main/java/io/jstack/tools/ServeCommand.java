@@ -65,7 +65,8 @@ public final class ServeCommand implements Callable<Integer> {
     boolean trace;
 
     @Option(names = "--no-offload",
-            description = "send every packet whole-sized and checksummed: no IFF_VNET_HDR checksum or segmentation offload")
+            description = "send and receive every packet wire-sized and checksummed: no IFF_VNET_HDR checksum or "
+                    + "segmentation offload in either direction")
     boolean noOffload;
 
     @Option(names = "--busy-poll", paramLabel = "MICROS", defaultValue = "0",

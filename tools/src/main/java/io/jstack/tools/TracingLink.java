@@ -107,6 +107,20 @@ public final class TracingLink implements Link {
         return n;
     }
 
+    /**
+     * The wrapped link's receive offload, passed on: a super-packet is traced as one line (its length shows it),
+     * and the host must still learn that the kernel left a checksum partial, or it would drop the packet.
+     */
+    @Override
+    public int lastSegmentSize() {
+        return inner.lastSegmentSize();
+    }
+
+    @Override
+    public boolean lastChecksumTrusted() {
+        return inner.lastChecksumTrusted();
+    }
+
     @Override
     public void send(ByteBuffer packet) {
         trace(packet, packet.position(), packet.remaining());

@@ -34,12 +34,22 @@ final class LibC {
 
     /** {@code _IOW('T', 202, int)}: attach the fd to a TUN/TAP device, creating it if needed. */
     static final long TUNSETIFF = 0x400454caL;
+    /**
+     * {@code _IOW('T', 208, unsigned int)}: which offloads the reader takes, so the kernel may hand it packets
+     * with partial checksums ({@link #TUN_F_CSUM}) and TCP/IPv4 super-packets ({@link #TUN_F_TSO4}). The flags
+     * are the argument itself, not a pointer (include/uapi/linux/if_tun.h).
+     */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    static final int TUN_F_CSUM = 0x01;
+    static final int TUN_F_TSO4 = 0x02;
     static final short IFF_TUN = 0x0001;
     static final short IFF_NO_PI = 0x1000;
     /** Every read and write starts with a {@code struct virtio_net_hdr} (10 bytes): offload metadata. */
     static final short IFF_VNET_HDR = 0x4000;
     static final int VNET_HDR_LEN = 10;
     static final int VNET_F_NEEDS_CSUM = 1;
+    /** The kernel already verified the checksums (CHECKSUM_UNNECESSARY). */
+    static final int VNET_F_DATA_VALID = 2;
     static final int VNET_GSO_NONE = 0, VNET_GSO_TCPV4 = 1;
     /** {@code struct ifreq}: 16 bytes of name, then a union whose first member is {@code short ifr_flags}. */
     static final int IFREQ_SIZE = 40;
@@ -56,6 +66,9 @@ final class LibC {
     static native int close(int fd);
 
     static native int ioctl(int fd, long request, byte[] arg) throws LastErrorException;
+
+    /** {@code ioctl} with an integer argument passed by value (TUNSETOFFLOAD). */
+    static native int ioctl(int fd, long request, long arg) throws LastErrorException;
 
     static native int eventfd(int initval, int flags) throws LastErrorException;
 

@@ -4,7 +4,6 @@ import com.sun.jna.LastErrorException;
 import io.jstack.link.Link;
 import io.jstack.link.Offload;
 import io.jstack.stat.CounterSet;
-import io.jstack.wire.Checksum;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +22,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * <p>With offload ({@link TunOptions#offload()}, the default) the device is opened with {@code IFF_VNET_HDR}: a
  * 10-byte {@code struct virtio_net_hdr} goes before every packet in both directions, and through it the host
  * hands the kernel TCP packets of up to 64 KiB with a partial checksum, which the kernel completes and cuts into
- * MTU-sized segments as a NIC with TSO would ({@link Offload#TCP}). The kernel's own packets arrive whole.
+ * MTU-sized segments as a NIC with TSO would ({@link Offload#TCP}). In the other direction the device is told
+ * with {@code TUNSETOFFLOAD(TUN_F_CSUM | TUN_F_TSO4)} that we take what a NIC with receive offload hands its
+ * driver: the kernel's TCP packets then arrive as super-packets of up to 64 KiB ({@code GSO_TCPV4}, reported by
+ * {@link #lastSegmentSize()} with the wire MSS) and with partial checksums it vouches for ({@code NEEDS_CSUM},
+ * reported by {@link #lastChecksumTrusted()}); partial checksums of other protocols are completed here. Wrappers
+ * that must see wire packets (capture, impairment) cut super-packets back into segments themselves.
  *
  * <p>Opening creates the device if absent, sets its MTU, gives the kernel side its address, disables IPv6 on it
  * (so the kernel sends no router solicitations into the host) and brings it up. With a namespace, the device is
@@ -253,6 +257,15 @@ public final class TunLink implements Link {
                 default -> new TunException("TUNSETIFF on " + name + " failed: errno " + e.getErrorCode(), e);
             };
         }
+        if (vnet) {
+            try {
+                LibC.ioctl(fd, LibC.TUNSETOFFLOAD, (long) (LibC.TUN_F_CSUM | LibC.TUN_F_TSO4));
+            } catch (LastErrorException e) {
+                LibC.close(fd);
+                throw new TunException("TUNSETOFFLOAD on " + name + " failed: errno " + e.getErrorCode()
+                        + " (try --no-offload)", e);
+            }
+        }
         return fd;
     }
 
@@ -315,22 +328,30 @@ public final class TunLink implements Link {
         dst.clear();
         if (!direct) dst.put(0, bounce, 0, (int) n);
         dst.limit((int) n);
-        if (vnet && (rxHeader.get(0) & LibC.VNET_F_NEEDS_CSUM) != 0) completeChecksum(dst, (int) n);
-        counters.increment(TunCounter.ifInUcastPkts);
-        counters.add(TunCounter.ifInOctets, n);
+        if (vnet) {
+            offload.read(rxHeader, dst, (int) n);
+            if (offload.checksumTrusted) counters.increment(TunCounter.ifInChecksumTrusted);
+            if (offload.wirePackets > 1) counters.increment(TunCounter.ifInSegmentedReads);
+            counters.add(TunCounter.ifInUcastPkts, offload.wirePackets);
+            counters.add(TunCounter.ifInOctets, offload.wireOctets);
+        } else {
+            counters.increment(TunCounter.ifInUcastPkts);
+            counters.add(TunCounter.ifInOctets, n);
+        }
         return (int) n;
     }
 
-    /**
-     * The kernel left a transport checksum partial (it only does when offloads are negotiated with TUNSETOFFLOAD,
-     * which we do not, so this is a safety net): sum from csum_start to the end into csum_start + csum_offset.
-     */
-    private void completeChecksum(ByteBuffer p, int n) {
-        int start = Short.toUnsignedInt(rxHeader.getShort(6));
-        int at = start + Short.toUnsignedInt(rxHeader.getShort(8));
-        if (start >= n || at + 2 > n) return;
-        long sum = Checksum.partial(p, start, n - start, 0);
-        p.putShort(at, (short) Checksum.finish(sum));
+    /** The receive offload of the last packet (its virtio_net_hdr); stays at its zero state without offload. */
+    private final VnetReceive offload = new VnetReceive();
+
+    @Override
+    public int lastSegmentSize() {
+        return offload.segmentSize;
+    }
+
+    @Override
+    public boolean lastChecksumTrusted() {
+        return offload.checksumTrusted;
     }
 
     @Override

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  * @param netns           network namespace to create the device in; empty for the caller's namespace
  * @param createNamespace create {@code netns} if it does not exist (and delete it again on close)
  * @param offload         open with {@code IFF_VNET_HDR} and let the kernel finish TCP checksums and segment
- *                        large TCP packets (TSO) that the host sends
+ *                        large TCP packets (TSO) that the host sends, and hand the host TCP packets of up to
+ *                        64 KiB with checksums it vouches for (receive offload, {@code TUNSETOFFLOAD})
  */
 public record TunOptions(String name, int mtu, Ipv4Address kernelAddress, int prefixLength,
         Optional<Ipv4Address> hostAddress, Optional<String> netns, boolean createNamespace, boolean offload) {
@@ -59,7 +60,10 @@ public record TunOptions(String name, int mtu, Ipv4Address kernelAddress, int pr
         return new TunOptions(name, mtu, kernelAddress, prefixLength, Optional.of(a), netns, createNamespace, offload);
     }
 
-    /** With or without kernel offloads ({@code IFF_VNET_HDR}): checksum and segmentation of outgoing TCP. */
+    /**
+     * With or without kernel offloads ({@code IFF_VNET_HDR}, {@code TUNSETOFFLOAD}): checksum and segmentation of
+     * TCP in both directions.
+     */
     public TunOptions withOffload(boolean on) {
         return new TunOptions(name, mtu, kernelAddress, prefixLength, hostAddress, netns, createNamespace, on);
     }
