@@ -17,8 +17,29 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        leaveACoreToTheLoop();
         int code = commandLine().execute(args);
         System.exit(code);
+    }
+
+    /** The property that sizes the JDK's scheduler of virtual threads (its carrier threads). */
+    static final String CARRIERS = "jdk.virtualThreadScheduler.parallelism";
+
+    /**
+     * Unless the user chose, runs virtual threads (connections, HTTP requests) on one carrier thread fewer than there
+     * are CPUs: the event loop is a platform thread busy on one of them. With as many carriers as CPUs, carriers
+     * that park and are woken for every short request preempt the loop (on 2 CPUs, ab's new connections per second
+     * rose ~5 % and wrk's requests per second ~10 % with one carrier; see bench/RESULTS.md). Before the first
+     * virtual thread exists, so the scheduler reads it.
+     */
+    static void leaveACoreToTheLoop() {
+        if (System.getProperty(CARRIERS) == null) {
+            System.setProperty(CARRIERS, Integer.toString(carriers(Runtime.getRuntime().availableProcessors())));
+        }
+    }
+
+    static int carriers(int cpus) {
+        return Math.max(1, cpus - 1);
     }
 
     /** The whole command tree, with jstack's error style: one line naming the problem, exit code 2. */

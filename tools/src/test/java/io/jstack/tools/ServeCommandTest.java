@@ -109,4 +109,11 @@ class ServeCommandTest {
                 new java.io.PrintStream(buf, true));
         assertEquals("Ip:\n    3 ipInReceives\n", buf.toString());
     }
+
+    @Test
+    void virtualThreadsGetOneCarrierFewerThanThereAreCpusAndAtLeastOne() {
+        assertEquals(1, Main.carriers(1));
+        assertEquals(1, Main.carriers(2));
+        assertEquals(7, Main.carriers(8));
+    }
 }
