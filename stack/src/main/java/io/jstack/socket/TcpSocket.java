@@ -25,8 +25,10 @@ import java.util.function.Supplier;
 /**
  * A TCP connection of a jstack host as a blocking stream. Every protocol operation runs on the host's event
  * loop ({@link Host#execute}); the calling thread waits on a future or on a {@link ReentrantLock} condition
- * that the connection's observer signals, so virtual threads unmount instead of pinning. Any thread but the
- * event loop's may call it.
+ * that the connection's observer signals, so virtual threads unmount instead of pinning. Two paths skip the wait:
+ * a write copies its bytes into 64 KiB chunks and hands them over without waiting while the send buffer has room
+ * (see {@link #write}), and the first read after a {@link #whenReadable} action finds a small request already
+ * taken out of the connection for it. Any thread but the event loop's may call it.
  */
 public final class TcpSocket implements StreamConnection {
     private final TcpLayer tcp;
@@ -199,7 +201,7 @@ public final class TcpSocket implements StreamConnection {
         if (prefetch != null || closed || n == 0 || n > PREFETCH || conn.urgentPending()) return;
         byte[] p = PREFETCH_POOL.poll();
         if (p == null) p = new byte[PREFETCH];
-        int r = conn.receive(p, 0, n, host.clock().nanos());
+        int r = conn.receive(p, 0, n, host.clock().nanos(), true); // the response will carry the window update
         if (r <= 0) {
             PREFETCH_POOL.offer(p);
             return;

@@ -523,11 +523,21 @@ public final class TcpConnection {
 
     /**
      * RECEIVE (RFC 9293 §3.10.3): moves up to {@code len} bytes to the caller; 0 if none yet, -1 at the end of
-     * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3): at once when the peer has
-     * used half the window it was offered, else with the next segment or the delayed ACK. A read stops in front
+     * the stream. Opening the window by enough sends a window update (RFC 1122 §4.2.3.3). A read stops in front
      * of the urgent mark (RFC 9293 §3.8.5), as Linux's does.
      */
     public int receive(byte[] b, int off, int len, long now) {
+        return receive(b, off, len, now, false);
+    }
+
+    /**
+     * As {@link #receive(byte[], int, int, long)}; with {@code lazyWindowUpdate} a window update the read makes goes
+     * at once only if the peer has used half the window it was offered when the right edge last moved, and
+     * otherwise rides on the next segment sent or leaves with the delayed ACK (RFC 1122 §4.2.3.2). For a read made
+     * on the application's behalf just before it answers (a server's read-ahead of a request): the answer carries
+     * the update instead of a pure ACK going first.
+     */
+    public int receive(byte[] b, int off, int len, long now, boolean lazyWindowUpdate) {
         layer.touch(this);
         this.now = now;
         int readSeq = readSeq();
@@ -535,12 +545,10 @@ public final class TcpConnection {
         urgent.onRead(readSeq + n);
         if (n == 0) return atEof() ? -1 : 0;
         if (state.isSynchronized() && rcv.windowGrowth(rcvMss) > 0 && !finReceived) {
-            if (rcv.windowRunningShort()) {
+            if (!lazyWindowUpdate || rcv.windowRunningShort()) {
                 ackNow = true;
                 output(now);
             } else if (delayedAckAt == NEVER) {
-                // Not urgent (the peer has more than half its window left): the update rides on the next segment,
-                // say the response to what was just read, or leaves with the delayed ACK (RFC 1122 §4.2.3.2).
                 delayedAckAt = now + config.delayedAck().toNanos();
             }
         }
