@@ -435,6 +435,17 @@ public final class Dissector {
                     }
                 }
             }
+            case 15, 16 -> {
+                // RFC 792 Information Request/Reply (obsolete): identifier and sequence number as in echo, no data
+                int ident = b.u16(4), seq = b.u16(6);
+                p.field("icmp.ident", ident);
+                n.add(String.format("Identifier (BE): %d (0x%04x)", ident, ident));
+                p.field("icmp.seq", seq);
+                n.add(String.format("Sequence Number (BE): %d (0x%04x)", seq, seq));
+                int seqLe = ((seq & 0xff) << 8) | (seq >>> 8);
+                p.info.append(type == 15 ? "Information request  " : "Information reply    ");
+                p.info.append(String.format("id=0x%04x, seq=%d/%d, ttl=%d", ident, seq, seqLe, ttl));
+            }
             case 3, 11, 12, 4, 5 -> {
                 p.info.append(icmpTypeName(type));
                 String c = icmpCodeName(type, code);
@@ -479,6 +490,8 @@ public final class Dissector {
             case 12 -> "Parameter problem";
             case 13 -> "Timestamp request";
             case 14 -> "Timestamp reply";
+            case 15 -> "Information request";
+            case 16 -> "Information reply";
             default -> "Unknown ICMP (obsolete or malformed?)";
         };
     }
