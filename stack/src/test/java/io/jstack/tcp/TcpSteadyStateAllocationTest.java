@@ -122,6 +122,16 @@ class TcpSteadyStateAllocationTest {
         ack = segment(peerSeq, hostSeq, 0, TcpFlag.ACK);
     }
 
+    /** The JVM's per-thread allocation counter; the test is skipped where there is none. */
+    private static com.sun.management.ThreadMXBean allocationCounter() {
+        var mx = ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
+        var threads = (com.sun.management.ThreadMXBean) mx;
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
+                "thread allocation counting is off");
+        return threads;
+    }
+
     /** One segment each way, as TcpSegmentBench does: in and read; written, sent and acknowledged. */
     private void roundTrip() {
         roundTrip(host);
@@ -149,11 +159,7 @@ class TcpSteadyStateAllocationTest {
 
     @Test
     void steadyStateSegmentsAllocateNoBufferArraysIssue7() {
-        var mx = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
-        var threads = (com.sun.management.ThreadMXBean) mx;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
-                "thread allocation counting is off");
+        var threads = allocationCounter();
         establish();
         for (int i = 0; i < 30_000; i++) roundTrip(); // warm up: pool, JIT
         long before = threads.getCurrentThreadAllocatedBytes();
@@ -167,11 +173,7 @@ class TcpSteadyStateAllocationTest {
 
     @Test
     void steadyStateWithTimestampsAndSackAllocatesNothingRfc7323Rfc2018() {
-        var mx = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
-        var threads = (com.sun.management.ThreadMXBean) mx;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
-                "thread allocation counting is off");
+        var threads = allocationCounter();
         withTimestamps = true;
         tcp = TcpLayer.install(new Host(HOST, link, clock, Ipv4Config.defaults()),
                 TcpConfig.defaults().withTimestamps(true).withSack(true), new IsnGenerator(3, 4));
@@ -189,11 +191,7 @@ class TcpSteadyStateAllocationTest {
 
     @Test
     void chunksHandedOverAreRecycledSoTheSteadyStateAllocatesNothingIssue7() {
-        var mx = ManagementFactory.getThreadMXBean();
-        Assumptions.assumeTrue(mx instanceof com.sun.management.ThreadMXBean, "no allocation counter in this JVM");
-        var threads = (com.sun.management.ThreadMXBean) mx;
-        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled(),
-                "thread allocation counting is off");
+        var threads = allocationCounter();
         chunked = true;
         establish();
         for (int i = 0; i < 30_000; i++) roundTrip();

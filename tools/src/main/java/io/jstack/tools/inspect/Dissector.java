@@ -409,14 +409,10 @@ public final class Dissector {
         switch (type) {
             case 0, 8 -> {
                 int ident = b.u16(4), seq = b.u16(6);
-                p.field("icmp.ident", ident);
-                n.add(String.format("Identifier (BE): %d (0x%04x)", ident, ident));
-                p.field("icmp.seq", seq);
-                n.add(String.format("Sequence Number (BE): %d (0x%04x)", seq, seq));
+                identAndSeqFields(p, n, ident, seq);
                 n.add("Data (" + Math.max(0, b.length() - 8) + " bytes)");
-                int seqLe = ((seq & 0xff) << 8) | (seq >>> 8);
                 p.info.append(type == 8 ? "Echo (ping) request  " : "Echo (ping) reply    ");
-                p.info.append(String.format("id=0x%04x, seq=%d/%d, ttl=%d", ident, seq, seqLe, ttl));
+                identAndSeqInfo(p, ident, seq, ttl);
                 if (type == 8) {
                     echoRequests.put(src + ">" + dst + "#" + ident + "/" + seq, p.number);
                     if (echoRequests.size() > 65536) echoRequests.clear();
@@ -438,13 +434,9 @@ public final class Dissector {
             case 15, 16 -> {
                 // RFC 792 Information Request/Reply (obsolete): identifier and sequence number as in echo, no data
                 int ident = b.u16(4), seq = b.u16(6);
-                p.field("icmp.ident", ident);
-                n.add(String.format("Identifier (BE): %d (0x%04x)", ident, ident));
-                p.field("icmp.seq", seq);
-                n.add(String.format("Sequence Number (BE): %d (0x%04x)", seq, seq));
-                int seqLe = ((seq & 0xff) << 8) | (seq >>> 8);
+                identAndSeqFields(p, n, ident, seq);
                 p.info.append(type == 15 ? "Information request  " : "Information reply    ");
-                p.info.append(String.format("id=0x%04x, seq=%d/%d, ttl=%d", ident, seq, seqLe, ttl));
+                identAndSeqInfo(p, ident, seq, ttl);
             }
             case 3, 11, 12, 4, 5 -> {
                 p.info.append(icmpTypeName(type));
@@ -468,6 +460,20 @@ public final class Dissector {
             }
             default -> p.info.append(icmpTypeName(type));
         }
+    }
+
+    /** The identifier and sequence number of an echo or information message (RFC 792), as fields and tree lines. */
+    private static void identAndSeqFields(Packet p, Node n, int ident, int seq) {
+        p.field("icmp.ident", ident);
+        n.add(String.format("Identifier (BE): %d (0x%04x)", ident, ident));
+        p.field("icmp.seq", seq);
+        n.add(String.format("Sequence Number (BE): %d (0x%04x)", seq, seq));
+    }
+
+    /** Wireshark's info text for them: the sequence number read big- and little-endian, and the TTL. */
+    private static void identAndSeqInfo(Packet p, int ident, int seq, int ttl) {
+        int seqLe = ((seq & 0xff) << 8) | (seq >>> 8);
+        p.info.append(String.format("id=0x%04x, seq=%d/%d, ttl=%d", ident, seq, seqLe, ttl));
     }
 
     private void innerIpv4(Packet p, Bytes b) {
