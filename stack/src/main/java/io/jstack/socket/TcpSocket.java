@@ -94,6 +94,46 @@ public final class TcpSocket implements StreamConnection {
         if (writeFailure == null && conn.state() == TcpState.CLOSED) {
             writeFailure = conn.error() == null ? "socket closed" : conn.error();
         }
+        // A writer waiting for credit is woken when it has what it waits for, not at every acknowledgment. (The
+        // writes of retired/writeFailure above come before this read, and the writer publishes itself before it
+        // reads them: no wake-up is lost.)
+        Thread w = parkedWriter;
+        if (w != null && (credit() >= writerNeeds || writeFailure != null)) java.util.concurrent.locks.LockSupport.unpark(w);
+    }
+
+    /** Bytes a writer may hand over now. */
+    private long credit() {
+        return sendLimit - (handed.get() - retired);
+    }
+
+    /** A writer waiting for credit, and how much it waits for. */
+    private volatile Thread parkedWriter;
+    private volatile long writerNeeds;
+
+    /**
+     * Waits until {@code need} bytes of credit are free, or the socket fails or closes (the caller's next
+     * {@link #checkWritable} reports it).
+     */
+    private void awaitCredit(long need) throws IOException {
+        writerNeeds = need;
+        parkedWriter = Thread.currentThread();
+        try {
+            while (credit() < need && !closed && !outputShut && writeFailure == null) {
+                java.util.concurrent.locks.LockSupport.park(this);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted");
+                }
+            }
+        } finally {
+            parkedWriter = null;
+        }
+    }
+
+    /** Any thread: a writer waiting for credit looks again (the socket closed or shut its output). */
+    private void wakeWriter() {
+        Thread w = parkedWriter;
+        if (w != null) java.util.concurrent.locks.LockSupport.unpark(w);
     }
 
     /** Wraps a connection a listener accepted; runs on the event loop. */
@@ -333,15 +373,16 @@ public final class TcpSocket implements StreamConnection {
     private void writeAll(byte[] b, int off, int len, boolean urgent) throws IOException {
         Objects.checkFromIndexSize(off, len, b.length);
         while (len > 0) {
-            long seen = version;
             checkWritable();
-            long room = sendLimit - (handed.get() - retired);
+            long room = credit();
             int want = Math.min(len, SendChunks.SIZE);
             if (room < want) {
                 // Part of a chunk when a good part of the buffer is free (a quarter chunk, or half a small buffer).
                 if (room > 0 && room >= Math.min(SendChunks.SIZE / 4, Math.max(1, sendLimit / 2))) want = (int) room;
                 else {
-                    if (!awaitChange(seen, Long.MAX_VALUE)) throw new SocketTimeoutException("write timed out");
+                    // Woken when a quarter of the buffer is free (what this chunk needs, up to half the buffer):
+                    // a few chunks per wake-up instead of one per acknowledgment, and never a drained pipeline.
+                    awaitCredit(Math.min(sendLimit / 2, Math.max(want, sendLimit / 4)));
                     continue;
                 }
             }
@@ -419,6 +460,7 @@ public final class TcpSocket implements StreamConnection {
         // Nothing to wait for: the FIN follows every byte written before (the loop runs tasks in order), and every
         // later call of this socket sees it. No round trip to the event loop.
         outputShut = true;
+        wakeWriter();
         host.execute(() -> conn.shutdownOutput(host.clock().nanos()));
     }
 
@@ -427,6 +469,7 @@ public final class TcpSocket implements StreamConnection {
     public void close() throws IOException {
         if (closed) return;
         closed = true;
+        wakeWriter();
         // Read-ahead bytes nobody read are unread data as much as those still in the connection (RFC 2525 §2.17).
         boolean unread = prefetch != null;
         prefetch = null;
@@ -444,6 +487,7 @@ public final class TcpSocket implements StreamConnection {
     @Override
     public void abort() throws IOException {
         closed = true;
+        wakeWriter();
         call(() -> {
             conn.abort(host.clock().nanos());
             fireReadable();

@@ -354,4 +354,28 @@ class TcpSocketTest {
             assertEquals("socket output is shut down", e.getMessage());
         }
     }
+
+    @Test
+    void aWriterWaitingForRoomIsReleasedByCloseFromAnotherThread() throws Exception {
+        var opts = TcpSocketOptions.defaults().withBuffers(8192, 4096);
+        try (var net = TcpTestNet.clean(); var listener = TcpListener.bind(net.a, 5011, 0, opts)) {
+            var client = TcpSocket.connect(net.b, addr(A, 5011), Duration.ofSeconds(5), opts);
+            listener.accept(); // never reads: its window closes, then the client's send buffer fills
+            try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> writer = ex.submit(() -> {
+                    client.write(new byte[1 << 20], 0, 1 << 20);
+                    return null;
+                });
+                // The writer stays blocked for as long as the peer reads nothing: wait until the send buffer is full.
+                while (client.call(() -> net.b.connection(A, 5011, client.localAddress().getPort()).writable()) > 0) {
+                    Thread.onSpinWait(); // bounded by @Timeout
+                }
+                assertFalse(writer.isDone());
+                client.close();
+                var e = assertThrows(java.util.concurrent.ExecutionException.class, writer::get);
+                assertTrue(e.getCause() instanceof SocketException, e.getCause().toString());
+                assertEquals("socket closed", e.getCause().getMessage());
+            }
+        }
+    }
 }
