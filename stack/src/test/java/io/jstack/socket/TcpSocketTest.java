@@ -362,15 +362,15 @@ class TcpSocketTest {
             var client = TcpSocket.connect(net.b, addr(A, 5011), Duration.ofSeconds(5), opts);
             listener.accept(); // never reads: its window closes, then the client's send buffer fills
             try (var ex = Executors.newVirtualThreadPerTaskExecutor()) {
+                var writerThread = new java.util.concurrent.CompletableFuture<Thread>();
                 Future<?> writer = ex.submit(() -> {
-                    client.write(new byte[1 << 20], 0, 1 << 20);
+                    writerThread.complete(Thread.currentThread());
+                    client.write(new byte[1 << 20], 0, 1 << 20); // 1 MiB into 8 KiB of buffer and a closed window
                     return null;
                 });
-                // The writer stays blocked for as long as the peer reads nothing: wait until the send buffer is full.
-                while (client.call(() -> net.b.connection(A, 5011, client.localAddress().getPort()).writable()) > 0) {
-                    Thread.onSpinWait(); // bounded by @Timeout
-                }
-                assertFalse(writer.isDone());
+                // Until the writer waits for room (it cannot finish: the peer reads nothing); bounded by @Timeout.
+                Thread t = writerThread.get();
+                while (t.getState() != Thread.State.WAITING && !writer.isDone()) Thread.onSpinWait();
                 client.close();
                 var e = assertThrows(java.util.concurrent.ExecutionException.class, writer::get);
                 assertTrue(e.getCause() instanceof SocketException, e.getCause().toString());
