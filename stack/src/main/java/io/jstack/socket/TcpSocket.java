@@ -4,7 +4,7 @@ import io.jstack.host.Host;
 import io.jstack.tcp.TcpBuffers;
 import io.jstack.tcp.TcpConnection;
 import io.jstack.tcp.TcpKeepAlive;
-import io.jstack.tcp.SendChunks;
+import io.jstack.tcp.ChunkPool;
 import io.jstack.tcp.TcpLayer;
 import io.jstack.tcp.TcpState;
 import io.jstack.wire.Ipv4Address;
@@ -46,16 +46,13 @@ public final class TcpSocket implements StreamConnection {
     private volatile int readableHint;
     /**
      * Read-ahead: when the loop runs a {@link #whenReadable} action, it first moves a small request's bytes (up to
-     * {@link #PREFETCH} of them) out of the connection into this array, so that the thread the action starts
+     * {@link TcpLayer#READ_AHEAD} of them) out of the connection into this array, so that the thread the action starts
      * reads them without a round trip to the loop. Published by the volatile write of the array; from then on
      * the reading thread owns it and gives it back when empty. The loop fills it again only for a later action,
      * which the reader registers after its reads.
      */
     private volatile byte[] prefetch;
     private int prefetchPos, prefetchLen;
-    static final int PREFETCH = 4096;
-    private static final java.util.concurrent.ArrayBlockingQueue<byte[]> PREFETCH_POOL =
-            new java.util.concurrent.ArrayBlockingQueue<>(256);
     /** The action {@link #whenReadable} registered; event loop only. */
     private Runnable readableAction;
     /** Whether the connection's observer is {@link #changed} (accepted sockets; others once they register). */
@@ -64,7 +61,7 @@ public final class TcpSocket implements StreamConnection {
     private final OutputStream out = new Out();
     // Writes hand their bytes over without waiting for the loop (see writeAll): the writer's credit is the send
     // buffer less what it handed over and the loop has not yet retired (acknowledged by the peer, or refused).
-    private final SendChunks chunks;
+    private final ChunkPool chunks;
     private int sendLimit; // set on the loop before the socket is shared
     private final java.util.concurrent.atomic.AtomicLong handed = new java.util.concurrent.atomic.AtomicLong();
     private volatile long retired;
@@ -238,12 +235,11 @@ public final class TcpSocket implements StreamConnection {
     /** Event loop only: read-ahead of a small request for the thread an action starts (see {@link #prefetch}). */
     private void prefetch() {
         int n = conn.readable();
-        if (prefetch != null || closed || n == 0 || n > PREFETCH || conn.urgentPending()) return;
-        byte[] p = PREFETCH_POOL.poll();
-        if (p == null) p = new byte[PREFETCH];
+        if (prefetch != null || closed || n == 0 || n > TcpLayer.READ_AHEAD || conn.urgentPending()) return;
+        byte[] p = tcp.readAheadArrays().take();
         int r = conn.receive(p, 0, n, host.clock().nanos(), true); // the response will carry the window update
         if (r <= 0) {
-            PREFETCH_POOL.offer(p);
+            tcp.readAheadArrays().give(p);
             return;
         }
         readableHint = conn.readable();
@@ -261,7 +257,7 @@ public final class TcpSocket implements StreamConnection {
         prefetchPos += n;
         if (prefetchPos == prefetchLen) {
             prefetch = null;
-            PREFETCH_POOL.offer(p);
+            tcp.readAheadArrays().give(p);
         }
         return n;
     }
@@ -363,7 +359,7 @@ public final class TcpSocket implements StreamConnection {
     }
 
     /**
-     * Ordinary data does not wait for the event loop: the writer copies up to a chunk ({@link SendChunks}) at a
+     * Ordinary data does not wait for the event loop: the writer copies up to a chunk ({@link ChunkPool}) at a
      * time and hands the chunk over ({@link TcpConnection#sendChunk}, no copy on the loop), as long as its credit
      * (the send buffer less what the peer has not acknowledged yet) allows; otherwise it waits for
      * acknowledgments. As a kernel socket's write, it returns once the bytes are the stack's: a failure of the
@@ -375,10 +371,10 @@ public final class TcpSocket implements StreamConnection {
         while (len > 0) {
             checkWritable();
             long room = credit();
-            int want = Math.min(len, SendChunks.SIZE);
+            int want = Math.min(len, ChunkPool.SEND_CHUNK);
             if (room < want) {
                 // Part of a chunk when a good part of the buffer is free (a quarter chunk, or half a small buffer).
-                if (room > 0 && room >= Math.min(SendChunks.SIZE / 4, Math.max(1, sendLimit / 2))) want = (int) room;
+                if (room > 0 && room >= Math.min(ChunkPool.SEND_CHUNK / 4, Math.max(1, sendLimit / 2))) want = (int) room;
                 else {
                     // Woken when a quarter of the buffer is free (what this chunk needs, up to half the buffer):
                     // a few chunks per wake-up instead of one per acknowledgment, and never a drained pipeline.

@@ -9,18 +9,18 @@ import java.nio.ByteBuffer;
  *
  * <p>The bytes live in a list of arrays, oldest first. Bytes the event loop copies in ({@link #write}) go into the
  * room left in the newest array, then into a new one, each new array twice the last (from 2 KiB, from the layer's
- * {@link RingPool}) up to a {@link SendChunks#SIZE} chunk. A chunk a writing thread filled ({@link #append}) joins
+ * {@link RingPool}) up to a {@link ChunkPool#SEND_CHUNK}-byte chunk. A chunk a writing thread filled ({@link #append}) joins
  * the list as it is, without a copy, when it is more than half full; a smaller one is copied like bytes. An
  * array leaves the list, back to its pool, once all its bytes are acknowledged, so an idle connection holds none.
  */
 final class RetransmitQueue {
     static final int MIN_ARRAY = 2048;
     /** An appended chunk with at most this many bytes is copied, not kept. */
-    static final int COPY_LIMIT = SendChunks.SIZE / 2;
+    static final int COPY_LIMIT = ChunkPool.SEND_CHUNK / 2;
 
     private final int max;
     private final RingPool pool;
-    private final SendChunks chunks;
+    private final ChunkPool chunks;
     // A circular list of arrays: arrays[(first + k) & mask] is the k-th oldest; lengths[] counts its bytes from 0.
     private byte[][] arrays = new byte[8][];
     private int[] lengths = new int[8];
@@ -38,11 +38,7 @@ final class RetransmitQueue {
     private long cursorArray = -1;
     private int cursorSeq;
 
-    RetransmitQueue(int maxBytes) {
-        this(maxBytes, RingPool.NONE, new SendChunks(0));
-    }
-
-    RetransmitQueue(int maxBytes, RingPool pool, SendChunks chunks) {
+    RetransmitQueue(int maxBytes, RingPool pool, ChunkPool chunks) {
         this.max = maxBytes;
         this.pool = pool;
         this.chunks = chunks;
@@ -91,9 +87,9 @@ final class RetransmitQueue {
             int room = count == 0 ? 0 : arrays[slot(count - 1)].length - lengths[slot(count - 1)];
             if (room == 0) {
                 int last = count == 0 ? 0 : arrays[slot(count - 1)].length;
-                int cap = Math.min(SendChunks.SIZE, Math.max(Math.max(MIN_ARRAY, 2 * last),
+                int cap = Math.min(ChunkPool.SEND_CHUNK, Math.max(Math.max(MIN_ARRAY, 2 * last),
                         Integer.highestOneBit(Math.max(1, left - 1)) << 1));
-                add(cap == SendChunks.SIZE ? chunks.take() : pool.take(cap), 0);
+                add(cap == chunks.length() ? chunks.take() : pool.take(cap), 0);
                 continue;
             }
             int t = slot(count - 1);
@@ -108,7 +104,7 @@ final class RetransmitQueue {
     }
 
     /**
-     * Takes {@code chunk} (from {@link SendChunks}) with its first {@code len} bytes as the next data; false, and
+     * Takes {@code chunk} (from {@link ChunkPool}) with its first {@code len} bytes as the next data; false, and
      * the chunk untouched, if they do not all fit under the limit.
      */
     boolean append(byte[] chunk, int len) {
@@ -194,7 +190,7 @@ final class RetransmitQueue {
 
     private void release(byte[] a) {
         held -= a.length;
-        if (a.length == SendChunks.SIZE) chunks.give(a);
+        if (a.length == chunks.length()) chunks.give(a);
         else pool.give(a);
     }
 }

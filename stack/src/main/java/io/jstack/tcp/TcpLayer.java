@@ -40,7 +40,11 @@ public final class TcpLayer implements TransportHandler {
     /** Spare buffer arrays shared by this layer's connections (event loop only). */
     private final RingPool ringPool = new RingPool(RingPool.DEFAULT_MAX_BYTES);
     /** Spare 64 KiB chunks for outgoing data, shared with the writing threads. */
-    private final SendChunks sendChunks = new SendChunks(SendChunks.DEFAULT_MAX_CHUNKS);
+    private final ChunkPool sendChunks = new ChunkPool(ChunkPool.SEND_CHUNK, ChunkPool.DEFAULT_MAX_CHUNKS);
+    /** Spare read-ahead arrays (a socket's small request, read by the loop for its reader); 1 MiB at most. */
+    private final ChunkPool readAhead = new ChunkPool(READ_AHEAD, 256);
+    /** The most a socket reads ahead for its reader. */
+    public static final int READ_AHEAD = 4096;
     /** The link completes checksums (and, when {@link #segmentPayloadLimit} > 0, segments large packets). */
     private final boolean checksumOffload;
     private final int segmentPayloadLimit;
@@ -117,13 +121,18 @@ public final class TcpLayer implements TransportHandler {
      * The chunks a thread writing into one of this layer's connections fills and hands over with
      * {@link TcpConnection#sendChunk}. Any thread.
      */
-    public SendChunks sendChunks() {
+    public ChunkPool sendChunks() {
         return sendChunks;
     }
 
-    /** Bytes of spare connection buffers held for reuse; bounded by 4 MiB of ring arrays and 8 MiB of chunks. */
+    /** Arrays of {@link #READ_AHEAD} bytes for the read-ahead of sockets on this layer. Any thread. */
+    public ChunkPool readAheadArrays() {
+        return readAhead;
+    }
+
+    /** Bytes of spare connection buffers held for reuse; bounded by 4 MiB of ring arrays, 8 MiB of send chunks and 1 MiB of read-ahead arrays. */
     public long pooledBufferBytes() {
-        return ringPool.bytes() + sendChunks.bytes();
+        return ringPool.bytes() + sendChunks.bytes() + readAhead.bytes();
     }
 
     void count(TcpCounter c, long delta) {

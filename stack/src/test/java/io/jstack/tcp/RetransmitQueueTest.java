@@ -31,7 +31,7 @@ class RetransmitQueueTest {
     @Test
     void bytesCopiedInGoIntoArraysThatDoubleFrom2KiBTo64KiBChunksRfc9293Section3_8_1() {
         var pool = new RingPool(1 << 20);
-        var chunks = new SendChunks(8);
+        var chunks = new ChunkPool(ChunkPool.SEND_CHUNK, 8);
         var q = new RetransmitQueue(1 << 20, pool, chunks);
         q.reset(ISS);
         byte[] data = pattern(300_000, 1);
@@ -39,7 +39,7 @@ class RetransmitQueueTest {
             assertEquals(Math.min(1000, data.length - off), q.write(data, off, Math.min(1000, data.length - off)));
         }
         // 2 + 4 + 8 + 16 + 32 KiB, then 64 KiB chunks: 62 KiB in the small ones, the rest in 4 chunks
-        assertEquals(2048 + 4096 + 8192 + 16384 + 32768 + 4 * SendChunks.SIZE, q.capacity());
+        assertEquals(2048 + 4096 + 8192 + 16384 + 32768 + 4 * ChunkPool.SEND_CHUNK, q.capacity());
         assertEquals(data.length, q.size());
         assertEquals(ISS + data.length, q.end());
         for (int[] r : new int[][] {{0, 100}, {2040, 20}, {2000, 70_000}, {63_000, 140_000}, {299_000, 1000}}) {
@@ -48,20 +48,20 @@ class RetransmitQueueTest {
         assertEquals(data.length, q.acknowledge(ISS + data.length));
         assertEquals(0, q.capacity());
         assertEquals(2048 + 4096 + 8192 + 16384 + 32768, pool.bytes());
-        assertEquals(4 * SendChunks.SIZE, chunks.bytes());
+        assertEquals(4 * ChunkPool.SEND_CHUNK, chunks.bytes());
         assertEquals(data.length, q.drained());
     }
 
     @Test
     void aChunkHandedOverIsKeptAsItIsAndGoesBackToThePoolWhenAcknowledgedRfc9293Section3_8_1() {
-        var chunks = new SendChunks(8);
+        var chunks = new ChunkPool(ChunkPool.SEND_CHUNK, 8);
         var q = new RetransmitQueue(1 << 20, new RingPool(1 << 20), chunks);
         q.reset(ISS);
         byte[] c = chunks.take();
         byte[] data = pattern(50_000, 3);
         System.arraycopy(data, 0, c, 0, data.length);
         assertTrue(q.append(c, data.length));
-        assertEquals(SendChunks.SIZE, q.capacity(), "the chunk itself, no copy");
+        assertEquals(ChunkPool.SEND_CHUNK, q.capacity(), "the chunk itself, no copy");
         c[10] = 99; // the queue reads the very array: proof that it was not copied
         data[10] = 99;
         assertArrayEquals(data, copy(q, ISS, data.length));
@@ -75,7 +75,7 @@ class RetransmitQueueTest {
 
     @Test
     void aSmallChunkIsCopiedIntoTheRoomOfTheNewestArrayOrARightSizedOneAndGivenBackAtOnce() {
-        var chunks = new SendChunks(8);
+        var chunks = new ChunkPool(ChunkPool.SEND_CHUNK, 8);
         var q = new RetransmitQueue(1 << 20, new RingPool(1 << 20), chunks);
         q.reset(ISS);
         byte[] first = chunks.take();
@@ -86,11 +86,11 @@ class RetransmitQueueTest {
         byte[] big = chunks.take();
         System.arraycopy(pattern(40_000, 6), 0, big, 0, 40_000);
         assertTrue(q.append(big, 40_000));
-        assertEquals(RetransmitQueue.MIN_ARRAY + SendChunks.SIZE, q.capacity(), "kept as it is");
+        assertEquals(RetransmitQueue.MIN_ARRAY + ChunkPool.SEND_CHUNK, q.capacity(), "kept as it is");
         byte[] small = chunks.take();
         System.arraycopy(pattern(500, 5), 0, small, 0, 500);
         assertTrue(q.append(small, 500));
-        assertEquals(RetransmitQueue.MIN_ARRAY + SendChunks.SIZE, q.capacity(), "copied behind the chunk's bytes");
+        assertEquals(RetransmitQueue.MIN_ARRAY + ChunkPool.SEND_CHUNK, q.capacity(), "copied behind the chunk's bytes");
         assertSame(small, chunks.take());
         assertArrayEquals(pattern(100, 4), copy(q, ISS, 100));
         assertArrayEquals(pattern(40_000, 6), copy(q, ISS + 100, 40_000));
@@ -99,7 +99,7 @@ class RetransmitQueueTest {
 
     @Test
     void whatDoesNotFitUnderTheLimitIsRefusedWholeOrCutToTheRoom() {
-        var chunks = new SendChunks(8);
+        var chunks = new ChunkPool(ChunkPool.SEND_CHUNK, 8);
         var q = new RetransmitQueue(100_000, new RingPool(1 << 20), chunks);
         q.reset(ISS);
         assertTrue(q.append(chunks.take(), 60_000));
@@ -113,7 +113,7 @@ class RetransmitQueueTest {
     @Test
     void randomWritesChunksAcknowledgmentsAndCopiesMatchAReferenceRfc9293Section3_8_1() {
         var rnd = new Random(7);
-        var chunks = new SendChunks(16);
+        var chunks = new ChunkPool(ChunkPool.SEND_CHUNK, 16);
         var pool = new RingPool(1 << 20);
         var q = new RetransmitQueue(1 << 20, pool, chunks);
         q.reset(ISS);
@@ -125,7 +125,7 @@ class RetransmitQueueTest {
                 int n = Math.min(rnd.nextInt(3000) + 1, stream.length - written);
                 written += q.write(stream, written, n);
             } else if (op == 1 && written < stream.length) {
-                int n = Math.min(rnd.nextInt(SendChunks.SIZE) + 1, stream.length - written);
+                int n = Math.min(rnd.nextInt(ChunkPool.SEND_CHUNK) + 1, stream.length - written);
                 byte[] c = chunks.take();
                 System.arraycopy(stream, written, c, 0, n);
                 if (q.append(c, n)) written += n;

@@ -201,7 +201,7 @@ class TcpSteadyStateAllocationTest {
         assertEquals(0, host.internalErrors());
         // Each acknowledged chunk went back to the pool and the next write took it: no 64 KiB array per write.
         assertEquals(0, conn.queue.capacity());
-        assertEquals(SendChunks.SIZE, tcp.sendChunks().bytes());
+        assertEquals(ChunkPool.SEND_CHUNK, tcp.sendChunks().bytes());
         assertTrue(allocated < 256L * SEGMENTS, "allocated " + allocated + " bytes for " + SEGMENTS + " round trips");
     }
 

@@ -143,13 +143,10 @@ public final class ServeCommand implements Callable<Integer> {
         try {
             if (noDns && !dns.isEmpty()) throw new IllegalArgumentException("--dns and --no-dns exclude each other");
             Impairment impairment = impair == null ? Impairment.NONE : Impairment.parse(impair);
-            if (busyPollMicros < 0 || busyPollMicros > 1_000_000) {
-                throw new IllegalArgumentException("--busy-poll must be 0 to 1000000 microseconds");
-            }
             return new ServeOptions(tun, ip, hostIp, mtu, Optional.ofNullable(pcap), Optional.ofNullable(netns),
                     new UdpServiceOptions(!noUdpEcho, !noDns, dns),
                     new TcpServiceOptions(!noTcpEcho, !noDiscard, !noChargen), impairment, seed, trace, !noOffload,
-                    busyPollMicros * 1000);
+                    Math.min(busyPollMicros, Long.MAX_VALUE / 1000) * 1000); // ServeOptions checks the range
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage(), e);
         }
