@@ -38,8 +38,8 @@ class LiveCaptureTest {
         External.Result add = External.run(List.of("ip", "netns", "add", namespace), 30);
         assertEquals(0, add.exit(), add.err());
         try {
-            External.Result r = External.run(List.of("ip", "netns", "exec", namespace, "timeout", "-k", "5", "90", "bash",
-                    External.resource("live_traffic.sh").toString(), capture.toString()), 120);
+            External.Result r = External.run(List.of("ip", "netns", "exec", namespace, "timeout", "-k", "5", "180", "bash",
+                    External.resource("live_traffic.sh").toString(), capture.toString()), 200);
             assertEquals(0, r.exit(), r.err());
         } finally {
             External.run(List.of("ip", "netns", "del", namespace), 30);

@@ -14,9 +14,9 @@ ip link set lo up
 ip link set lo mtu 1500
 tshark -i lo -w "$OUT" -a duration:40 -q 2> "$OUT.log" &
 tpid=$!
-# wait (bounded) until tshark says it captures; on a loaded machine that can take several seconds
-for i in $(seq 1 300); do grep -q "Capturing on" "$OUT.log" 2>/dev/null && break; sleep 0.1; done
-grep -q "Capturing on" "$OUT.log" || { echo "tshark did not start capturing within 30 s" >&2; exit 3; }
+# wait (bounded) until tshark says it captures; on a loaded machine that can take several seconds (once, 30+)
+for i in $(seq 1 900); do grep -q "Capturing on" "$OUT.log" 2>/dev/null && break; sleep 0.1; done
+grep -q "Capturing on" "$OUT.log" || { echo "tshark did not start capturing within 90 s" >&2; exit 3; }
 $PY "$HERE/live_servers.py" 2> "$OUT.servers.log" &
 pids+=($!)
 for i in $(seq 1 300); do grep -q "ready" "$OUT.servers.log" 2>/dev/null && break; sleep 0.1; done
